@@ -1,0 +1,54 @@
+# kaplan: `make` sets everything up and builds the example plans; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
+
+.PHONY: all setup system-deps check test lint bench schema clean
+
+all: setup check
+
+setup: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# WeasyPrint needs Pango; harfbuzz-subset makes PDF font subsetting ~10x faster; the CJK font renders Chinese.
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "run: sudo apt-get install -y --no-install-recommends$$missing"; exit 1; \
+	  fi; \
+	fi
+
+check: setup
+	$(BIN)/kaplan check
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check kaplan tests
+	$(BIN)/ruff format --check kaplan tests
+	$(BIN)/mypy kaplan
+
+bench: setup
+	$(BIN)/python -m bench
+
+schema: setup
+	$(BIN)/kaplan schema --out schema/plan.schema.json
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m kaplan``."""
+
+from kaplan.cli import main
+
+main()

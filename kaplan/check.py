@@ -1,0 +1,87 @@
+"""Check plans: find the files, load them, run the coaching rules, score their health."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaplan.config import Project
+from kaplan.findings import Finding, sort_findings
+from kaplan.health import Health, plan_health
+from kaplan.load import LoadedPlan, load_plan
+from kaplan.rules import coaching_findings
+
+
+class UsageError(Exception):
+    """A mistake in how kaplan was called (exit 2)."""
+
+
+@dataclass
+class CheckedPlan:
+    """A loaded plan with all its findings and, when valid, its health."""
+
+    loaded: LoadedPlan
+    findings: list[Finding] = field(default_factory=list)
+    health: Health | None = None
+
+
+def parse_today(value: str | None) -> dt.date:
+    """``--today`` or ``KAPLAN_TODAY`` pins the date; otherwise the real date."""
+    text = value or os.environ.get("KAPLAN_TODAY")
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'{text}' is not a date: write it YYYY-MM-DD") from None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, str]]:
+    """Plan files to work on, with the name to show for each (as the user gave it)."""
+    found: list[tuple[Path, str]] = []
+    if not paths:
+        folder = project.resolve(project.config.plans)
+        if not folder.is_dir():
+            raise UsageError(
+                f"no plans folder at {_shown(folder)}: create it with `kaplan new ID`, "
+                "or name plan files on the command line"
+            )
+        return [(p, _shown(p)) for p in sorted(folder.glob("*.yaml"))]
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found += [(p, os.path.join(given, p.name)) for p in sorted(path.glob("*.yaml"))]
+        elif path.is_file():
+            found.append((path, given))
+        else:
+            raise UsageError(f"no such file or folder: {given}")
+    return found
+
+
+def check_plan(path: Path, shown: str, project: Project, today: dt.date) -> CheckedPlan:
+    """Load one plan and, when it is valid, coach it and score its health."""
+    loaded = load_plan(path, shown)
+    checked = CheckedPlan(loaded, list(loaded.findings))
+    if loaded.plan is not None and loaded.ok:
+        coaching = coaching_findings(
+            loaded.plan,
+            loaded.lines,
+            shown,
+            today,
+            project.config.rules,
+            loaded.plan.plan.locale or project.config.locale,
+        )
+        checked.findings += coaching
+        checked.health = plan_health(loaded.plan, coaching)
+    checked.findings = sort_findings(checked.findings)
+    return checked

@@ -1,0 +1,176 @@
+"""The ``kaplan`` command line: glue only. The only module that prints or picks exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kaplan import __version__
+from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
+from kaplan.config import Project, load_project
+from kaplan.files import write_atomic
+from kaplan.findings import count_by_severity, format_json
+from kaplan.rules import RULES, STRUCTURAL
+from kaplan.schema import plan_schema
+from kaplan.starter import StarterError, write_starter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _usage_errors(fn: F) -> F:
+    """Turn :class:`UsageError` into Click's usage error (exit 2, no traceback)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _project() -> Project:
+    return load_project(rule_codes=tuple(RULES))
+
+
+def _echo_config_findings(project: Project, fmt: str = "text") -> bool:
+    """Show problems of kaplan.yaml; True when there were errors."""
+    for f in project.findings:
+        click.echo(f.github() if fmt == "github" else f.text(), err=fmt == "json")
+    return bool(project.findings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kaplan")
+def main() -> None:
+    """kaplan: key-account plans as code. Check plans, build dossiers and the plan site."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--today", metavar="YYYY-MM-DD", help="Pin today's date (default: KAPLAN_TODAY or the real date)."
+)
+@_usage_errors
+def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> None:
+    """Check plans: structure, references and coaching rules.
+
+    \b
+    Example:
+      kaplan check                      # every plan under plans/
+      kaplan check plans/anshan-special-steel.yaml --format github
+    """
+    project = _project()
+    day = parse_today(today)
+    files = find_plan_files(paths, project)
+    config_failed = _echo_config_findings(project, fmt)
+    results = [check_plan(path, shown, project, day) for path, shown in files]
+    findings = [f for r in results for f in r.findings]
+    if fmt == "json":
+        health = {r.loaded.file: r.health.as_dict() for r in results if r.health is not None}
+        click.echo(format_json([*project.findings, *findings], len(files), {"health": health}))
+    elif fmt == "github":
+        for f in findings:
+            click.echo(f.github())
+    else:
+        _echo_text(results)
+    counts = count_by_severity([*project.findings, *findings])
+    failed = config_failed or counts["error"] > 0 or (strict and counts["warning"] > 0)
+    sys.exit(1 if failed else 0)
+
+
+def _echo_text(results: Sequence[CheckedPlan]) -> None:
+    for r in results:
+        for f in r.findings:
+            click.echo(f.text())
+        if r.health is not None:
+            h = r.health
+            areas = ", ".join(f"{a.area} {a.score}" for a in h.areas)
+            click.echo(f"{r.loaded.file}: health {h.score}/100 ({h.rag}) — {areas}")
+    counts = count_by_severity(f for r in results for f in r.findings)
+    invalid = sum(1 for r in results if not r.loaded.ok)
+    click.echo(
+        f"{len(results)} plan{'s' if len(results) != 1 else ''} checked"
+        + (f", {invalid} invalid" if invalid else "")
+        + f": {counts['error']} error{'s' if counts['error'] != 1 else ''}, "
+        f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, {counts['info']} info"
+    )
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema (2020-12) of the plan format.
+
+    \b
+    Example:
+      kaplan schema --out schema/plan.schema.json
+    """
+    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@click.option("--name", help="The account's name (default: from the id).")
+@click.option(
+    "--locale", type=click.Choice(["zh", "en"]), help="Language of the starter (default from kaplan.yaml)."
+)
+def new(ident: str, name: str | None, locale: str | None) -> None:
+    """Write plans/ID.yaml, a commented starter plan.
+
+    \b
+    Example:
+      kaplan new baosteel --name 宝钢股份 --locale zh
+    """
+    project = _project()
+    folder = project.resolve(project.config.plans)
+    try:
+        path = write_starter(folder, ident, name, locale or project.config.locale)
+    except StarterError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every finding code with its severity and meaning.
+
+    \b
+    Example:
+      kaplan rules
+    """
+    project = _project()
+    levels = project.config.rules
+    width = max(len(c) for c in [*RULES, *STRUCTURAL])
+    click.echo("Structural (always errors; they stop a plan from being built):")
+    for code, meaning in STRUCTURAL.items():
+        click.echo(f"  {code:<{width}}  error    {meaning}")
+    click.echo("\nCoaching (severity: default, or as set in kaplan.yaml `rules:`):")
+    for code, r in RULES.items():
+        level = levels.get(code, r.severity)
+        marker = "" if level == r.severity else f" (default {r.severity})"
+        click.echo(f"  {code:<{width}}  {level:<7}  {r.meaning}{marker}")
+        click.echo(f"  {'':<{width}}           source: {r.source}")

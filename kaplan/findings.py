@@ -1,0 +1,73 @@
+"""Findings: what ``check`` reports, and its text, JSON and GitHub formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+STRUCTURAL_CODES = ("syntax", "schema", "ref", "dup-id", "cycle", "file-name")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem or coaching remark, located at ``file:line:column`` (1-based)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    code: str
+    severity: Severity
+    message: str
+
+    @property
+    def structural(self) -> bool:
+        """True for the codes that stop a plan from being built."""
+        return self.code in STRUCTURAL_CODES
+
+    def text(self) -> str:
+        """The ``FILE:LINE:COL: SEVERITY CODE: MESSAGE`` line."""
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.code}: {where}{self.message}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line."""
+        level = {"error": "error", "warning": "warning", "info": "notice"}[self.severity]
+        where = f"{self.path}: " if self.path else ""
+        message = _gh_escape(where + self.message, data=True)
+        return (
+            f"::{level} file={_gh_escape(self.file)},line={self.line},col={self.column},"
+            f"title={_gh_escape(self.code)}::{message}"
+        )
+
+
+def _gh_escape(value: str, *, data: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if not data:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in file order: by file, line, column, then code."""
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.path, f.message))
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings there are of each severity."""
+    counts: dict[Severity, int] = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+def format_json(findings: Sequence[Finding], files: int, extra: dict[str, object] | None = None) -> str:
+    """The JSON document of ``check --format json``."""
+    doc: dict[str, object] = {"files": files, "findings": [asdict(f) for f in findings]}
+    if extra:
+        doc.update(extra)
+    return json.dumps(doc, ensure_ascii=False, indent=2)
