@@ -46,6 +46,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def plan_files_in(folder: Path) -> list[Path]:
+    """The plan files of a folder, sorted; ``.yml`` files are included so their name gets reported."""
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
 def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, str]]:
     """Plan files to work on, with the name to show for each (as the user gave it)."""
     found: list[tuple[Path, str]] = []
@@ -56,11 +61,11 @@ def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, 
                 f"no plans folder at {_shown(folder)}: create it with `kaplan new ID`, "
                 "or name plan files on the command line"
             )
-        return [(p, _shown(p)) for p in sorted(folder.glob("*.yaml"))]
+        return [(p, _shown(p)) for p in plan_files_in(folder)]
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found += [(p, os.path.join(given, p.name)) for p in sorted(path.glob("*.yaml"))]
+            found += [(p, os.path.join(given, p.name)) for p in plan_files_in(path)]
         elif path.is_file():
             found.append((path, given))
         else:

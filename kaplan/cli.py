@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -12,8 +14,11 @@ from typing import Any, TypeVar
 import click
 
 from kaplan import __version__
+from kaplan.audience import AUDIENCES, Audience
+from kaplan.build import BuildOptions, PlanResult, build_all
 from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
 from kaplan.config import Project, load_project
+from kaplan.diff import FORMATS, compare_revisions, format_report
 from kaplan.files import write_atomic
 from kaplan.findings import count_by_severity, format_json
 from kaplan.rules import RULES, STRUCTURAL
@@ -114,6 +119,95 @@ def _echo_text(results: Sequence[CheckedPlan]) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default from kaplan.yaml, else build/).",
+)
+@click.option("--html/--no-html", default=True, show_default=True, help="Write OUT/accounts/ID.html.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write OUT/accounts/ID.pdf.")
+@click.option("--brief/--no-brief", default=True, show_default=True, help="Write OUT/accounts/ID.brief.pdf.")
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    help="Who the documents are for (default from kaplan.yaml: internal).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Plans rendered in parallel (default: number of cores).",
+)
+@click.option(
+    "--today", metavar="YYYY-MM-DD", help="Pin today's date (default: KAPLAN_TODAY or the real date)."
+)
+@_usage_errors
+def build(
+    paths: Sequence[str],
+    out: Path | None,
+    html: bool,
+    pdf: bool,
+    brief: bool,
+    audience: Audience | None,
+    jobs: int | None,
+    today: str | None,
+) -> None:
+    """Build dossiers (HTML, PDF) and meeting briefings.
+
+    \b
+    Example:
+      kaplan build                                  # every plan into build/
+      kaplan build plans/anshan-special-steel.yaml --audience private --no-brief
+    """
+    project = _project()
+    if _echo_config_findings(project):
+        sys.exit(1)
+    options = BuildOptions(
+        out=out or project.resolve(project.config.out),
+        html=html,
+        pdf=pdf,
+        brief=brief,
+        audience=audience or project.config.audience,
+        today=parse_today(today),
+    )
+    files = find_plan_files(paths, project)
+    started = time.perf_counter()
+    total = len(files)
+    done = 0
+
+    def progress(result: PlanResult) -> None:
+        nonlocal done
+        done += 1
+        for f in result.findings:
+            if f.structural:
+                click.echo(f.text(), err=True)
+        if result.error:
+            click.echo(f"{result.file}: {result.error}", err=True)
+        status = "ok" if result.ok else "FAILED"
+        click.echo(f"[{done}/{total}] {result.ident}: {status}", err=True)
+
+    results = build_all(files, project, options, jobs or os.cpu_count() or 1, progress)
+    failed = [r for r in results if not r.ok]
+    written = sum(len(r.written) for r in results)
+    click.echo(
+        f"built {len(results) - len(failed)} of {total} plan{'s' if total != 1 else ''} "
+        f"({written} files in {_shown_path(options.out)}), {len(failed)} failed, "
+        f"{time.perf_counter() - started:.1f}s",
+        err=True,
+    )
+    sys.exit(1 if failed else 0)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@main.command()
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
 )
@@ -174,3 +268,50 @@ def rules_command() -> None:
         marker = "" if level == r.severity else f" (default {r.severity})"
         click.echo(f"  {code:<{width}}  {level:<7}  {r.meaning}{marker}")
         click.echo(f"  {'':<{width}}           source: {r.source}")
+
+
+@main.command()
+def doctor() -> None:
+    """Check WeasyPrint, Pango, HarfBuzz subsetting and a CJK font.
+
+    \b
+    Example:
+      kaplan doctor
+    """
+    from kaplan.doctor import run_checks
+
+    checks = run_checks()
+    for c in checks:
+        click.echo(f"{'ok ' if c.ok else 'BAD'}  {c.name:<16} {c.found}")
+        if not c.ok:
+            click.echo(f"     fix: {c.fix}")
+    sys.exit(0 if all(c.ok for c in checks) else 1)
+
+
+@main.command("diff")
+@click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [PATH...]")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Pin today's date for 'now overdue' (default: KAPLAN_TODAY or the real date).",
+)
+@_usage_errors
+def diff_command(args: Sequence[str], fmt: str, today: str | None) -> None:
+    """Show what changed in plans between git revisions, by meaning.
+
+    \b
+    No REV: HEAD against the working tree; one REV: REV against the working tree.
+    Example:
+      kaplan diff                                      # HEAD against the working tree
+      kaplan diff origin/main HEAD --format markdown   # for a pull-request comment
+    """
+    project = _project()
+    # Markdown and JSON go to a pull request or a script: kaplan.yaml problems go to stderr.
+    if _echo_config_findings(project, "text" if fmt == "text" else "json"):
+        sys.exit(1)
+    report = compare_revisions(args, project, parse_today(today))
+    click.echo(format_report(report, fmt), nl=False)
+    sys.exit(1 if report.failed else 0)

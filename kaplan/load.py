@@ -238,7 +238,9 @@ def structure_findings(data: dict[str, Any], lines: LineMap, file: str) -> list[
             else:
                 extra = " (or `us`)" if pattern[0] == "installed_base" else ""
                 message = f"'{value}' is not an id in {where}{extra}{did_you_mean(value, choices)}"
-            findings.append(Finding(file, *lines.value(ref_path), format_path(ref_path), "ref", "error", message))
+            findings.append(
+                Finding(file, *lines.value(ref_path), format_path(ref_path), "ref", "error", message)
+            )
     findings.extend(_crux_person_findings(data, owner, lines, file))
     findings.extend(_cycle_findings(data, lines, file))
     return findings

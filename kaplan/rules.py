@@ -72,6 +72,10 @@ class Context:
 RuleFn = Callable[[Context], Iterable[Hit]]
 
 
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
 @dataclass(frozen=True)
 class Rule:
     """A coaching rule and what kaplan says about it in ``kaplan rules``."""
@@ -252,19 +256,28 @@ _SUPPORT_ZH = {"skeptic": "怀疑", "opponent": "反对"}
 def single_threaded(ctx: Context) -> Iterator[Hit]:
     people = ctx.people()
     for i, p in ctx.open_projects():
+        # People who left or moved no longer thread the deal, however well we knew them.
         covered = {
             m.person
             for m in p.buying_team
-            if m.person in people and people[m.person].coverage in ("multiple", "in_depth")
+            if m.person in people
+            and people[m.person].status == "active"
+            and people[m.person].coverage in ("multiple", "in_depth")
         }
         if len(covered) <= 1:
-            yield Hit(
-                _project_key(ctx, i, p, "buying_team"),
-                f"only {len(covered)} person in the buying team knows us well: if they move, we lose "
-                "our line into the deal; build relationships with at least two more members",
-                f"采购小组里只有 {len(covered)} 人与我们有深入接触：此人一旦调离我们就断了线，"
-                "至少再与两位成员建立关系",
-            )
+            if covered:
+                en = (
+                    "only one person in the buying team knows us well: if they move, we lose our line "
+                    "into the deal; build relationships with at least two more members"
+                )
+                zh = "采购小组里只有一人与我们有深入接触：此人一旦调离我们就断了线，至少再与两位成员建立关系"
+            else:
+                en = (
+                    "nobody in the buying team knows us well yet: map who is on it and meet at least two "
+                    "of them more than once"
+                )
+                zh = "采购小组里还没有人与我们有深入接触：先弄清小组成员，至少与其中两位多次接触"
+            yield Hit(_project_key(ctx, i, p, "buying_team"), en, zh)
 
 
 @rule(
@@ -354,7 +367,7 @@ def stale_contact(ctx: Context) -> Iterator[Hit]:
                 path: PathKey = ("people", i, "influence")
             else:
                 days = (ctx.today - person.last_contact).days
-                en = f"last contact with {person.name} was {days} days ago: high-influence people go cold in two months; get back in touch"
+                en = f"last contact with {person.name} was {_days(days)} ago: high-influence people go cold in two months; get back in touch"
                 zh = f"上次与{person.name}接触已是 {days} 天前：高影响力人物两个月不联系就会疏远，尽快再联系"
                 path = ("people", i, "last_contact")
             yield Hit(path, en, zh)
@@ -515,7 +528,7 @@ def stale_review(ctx: Context) -> Iterator[Hit]:
             days = (ctx.today - meta.reviewed).days
             yield Hit(
                 ("plan", "reviewed"),
-                f"last reviewed {days} days ago (every {meta.review_every_days} days is the rhythm): "
+                f"last reviewed {_days(days)} ago (every {meta.review_every_days} days is the rhythm): "
                 "an unreviewed plan drifts from reality; book the review",
                 f"距上次评审已 {days} 天（应每 {meta.review_every_days} 天评审一次）：计划不评审就会脱离实际，尽快安排评审",
             )
@@ -536,7 +549,7 @@ def stalled_project(ctx: Context) -> Iterator[Hit]:
             key = "stage_since" if p.stage_since else "history"
             yield Hit(
                 ("projects", i, key),
-                f"stuck at stage {p.stage} ({stage_label(p.stage, 'en')}) for {days} days: find out what "
+                f"stuck at stage {p.stage} ({stage_label(p.stage, 'en')}) for {_days(days)}: find out what "
                 "blocks the next step, or admit the project has gone quiet",
                 f"停在第 {p.stage} 阶段（{stage_label(p.stage, 'zh')}）已 {days} 天：弄清是什么卡住了下一步，"
                 "或者承认项目已经搁置",
@@ -556,7 +569,7 @@ def overdue_action(ctx: Context) -> Iterator[Hit]:
             days = (ctx.today - a.due).days
             yield Hit(
                 ("actions", i, "due"),
-                f"“{a.what}” was due {days} days ago: do it, re-date it, or drop it",
+                f"“{a.what}” was due {_days(days)} ago: do it, re-date it, or drop it",
                 f"“{a.what}”已逾期 {days} 天：马上执行、重新定日期，或者放弃",
                 at_value=True,
             )

@@ -1,0 +1,60 @@
+"""HTML → PDF with WeasyPrint, reading nothing but the theme's own files and ``data:`` URIs."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from kaplan.files import write_atomic
+
+
+class BlockedURL(ValueError):
+    """kaplan refused to let WeasyPrint read a URL."""
+
+
+def _fetcher_class() -> type[Any]:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ThemeFetcher(URLFetcher):  # type: ignore[misc]
+        """Serve files inside the theme folders and ``data:`` URIs; refuse everything else."""
+
+        def __init__(self, roots: Sequence[Path]) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.roots = [r.resolve() for r in roots]
+            self.blocked: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parsed = urlparse(url)
+            if parsed.scheme == "file" and not parsed.netloc:
+                path = Path(unquote(parsed.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+            self.blocked.append(url)
+            raise BlockedURL(f"kaplan does not let documents read {url}")
+
+    return ThemeFetcher
+
+
+def render_pdf(html: str, theme_roots: Sequence[Path]) -> bytes:
+    """The PDF bytes of an HTML document whose resources live in ``theme_roots``."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fetcher = _fetcher_class()(theme_roots)
+    base = theme_roots[-1].resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+    pdf = document.write_pdf(presentational_hints=False, attachments=[])
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def write_pdf(html: str, out: Path, theme_roots: Sequence[Path]) -> Path:
+    """Render ``html`` and write the PDF atomically to ``out``."""
+    return write_atomic(out, render_pdf(html, theme_roots))
