@@ -40,8 +40,8 @@ test: setup
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check kaplan tests
-	$(BIN)/ruff format --check kaplan tests
+	$(BIN)/ruff check kaplan tests bench
+	$(BIN)/ruff format --check kaplan tests bench
 	$(BIN)/mypy kaplan
 
 bench: setup

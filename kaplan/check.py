@@ -13,6 +13,7 @@ from kaplan.findings import Finding, sort_findings
 from kaplan.health import Health, plan_health
 from kaplan.load import LoadedPlan, load_plan
 from kaplan.rules import coaching_findings
+from kaplan.yaml12 import LineMap
 
 
 class UsageError(Exception):
@@ -89,4 +90,6 @@ def check_plan(path: Path, shown: str, project: Project, today: dt.date) -> Chec
         checked.findings += coaching
         checked.health = plan_health(loaded.plan, coaching)
     checked.findings = sort_findings(checked.findings)
+    # The line map has done its work; dropping it keeps a run over many plans light on memory and GC.
+    loaded.lines = LineMap()
     return checked

@@ -20,7 +20,7 @@ from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, p
 from kaplan.config import Project, load_project
 from kaplan.diff import FORMATS, compare_revisions, format_report
 from kaplan.files import write_atomic
-from kaplan.findings import count_by_severity, format_json
+from kaplan.findings import Finding, count_by_severity, format_json
 from kaplan.rules import RULES, STRUCTURAL
 from kaplan.schema import plan_schema
 from kaplan.starter import StarterError, write_starter
@@ -84,23 +84,25 @@ def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> No
     project = _project()
     day = parse_today(today)
     files = find_plan_files(paths, project)
-    config_failed = _echo_config_findings(project, fmt)
     results = [check_plan(path, shown, project, day) for path, shown in files]
-    findings = [f for r in results for f in r.findings]
+    findings = [*project.findings, *(f for r in results for f in r.findings)]
     if fmt == "json":
         health = {r.loaded.file: r.health.as_dict() for r in results if r.health is not None}
-        click.echo(format_json([*project.findings, *findings], len(files), {"health": health}))
+        click.echo(format_json(findings, len(files), {"health": health}))
+        _echo_config_findings(project, "json")  # also on stderr, for the person at the terminal
     elif fmt == "github":
         for f in findings:
             click.echo(f.github())
     else:
-        _echo_text(results)
-    counts = count_by_severity([*project.findings, *findings])
-    failed = config_failed or counts["error"] > 0 or (strict and counts["warning"] > 0)
+        _echo_text(project.findings, results)
+    counts = count_by_severity(findings)
+    failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
     sys.exit(1 if failed else 0)
 
 
-def _echo_text(results: Sequence[CheckedPlan]) -> None:
+def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan]) -> None:
+    for f in config_findings:
+        click.echo(f.text())
     for r in results:
         for f in r.findings:
             click.echo(f.text())
@@ -108,7 +110,7 @@ def _echo_text(results: Sequence[CheckedPlan]) -> None:
             h = r.health
             areas = ", ".join(f"{a.area} {a.score}" for a in h.areas)
             click.echo(f"{r.loaded.file}: health {h.score}/100 ({h.rag}) — {areas}")
-    counts = count_by_severity(f for r in results for f in r.findings)
+    counts = count_by_severity([*config_findings, *(f for r in results for f in r.findings)])
     invalid = sum(1 for r in results if not r.loaded.ok)
     click.echo(
         f"{len(results)} plan{'s' if len(results) != 1 else ''} checked"
@@ -222,7 +224,10 @@ def schema(out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(out, text)
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
         click.echo(f"wrote {out}", err=True)
 
 

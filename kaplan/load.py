@@ -109,7 +109,7 @@ def decode(raw: bytes, file: str) -> tuple[str, Finding | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
+        before = exc.object[: exc.start]  # without the BOM the codec skipped
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         return "", Finding(
@@ -192,7 +192,10 @@ def _walk(data: Any, pattern: Sequence[str], path: PathKey = ()) -> Iterator[tup
 
 
 def _ids(data: dict[str, Any]) -> Iterator[tuple[str, int, str]]:
-    for section in ID_SECTIONS:
+    """Every id, in file order (sections as written, then items)."""
+    for section in data:
+        if section not in ID_SECTIONS:
+            continue
         items = data.get(section)
         if isinstance(items, list):
             for i, item in enumerate(items):

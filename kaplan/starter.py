@@ -33,4 +33,7 @@ def write_starter(
     path = folder / f"{ident}.yaml"
     if path.exists():
         raise StarterError(f"{path} already exists: kaplan new never overwrites a plan")
-    return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today()))
+    try:
+        return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today()))
+    except OSError as exc:
+        raise StarterError(f"cannot write {path}: {exc.strerror}") from None

@@ -23,6 +23,7 @@ _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_DROPPED = "\x00dropped"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -166,10 +167,12 @@ def read_yaml(text: str) -> YamlDoc:
             return None
         key, key_pos = frame[2], frame[3]
         frame[2] = None
+        if key in container:
+            # A dropped duplicate: whatever is under it must not move the kept value's marks.
+            return (_DROPPED, *path, key)
         child = (*path, key)
-        if key not in container:
-            container[key] = value
-            lines.marks[child] = Mark(key_pos[0], key_pos[1], start[0], start[1])
+        container[key] = value
+        lines.marks[child] = Mark(key_pos[0], key_pos[1], start[0], start[1])
         return child
 
     try:
@@ -220,11 +223,24 @@ def read_yaml(text: str) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _pos(mark) if mark is not None else (1, 1)
+        last = text.count("\n") + 1
+        if line > last:  # the parser's end-of-file mark can sit past the last line
+            line, column = last, len(text.rsplit("\n", 1)[-1]) + 1
         what = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         problems.append(YamlProblem(line, column, f"YAML syntax: {what}{context}"))
         return YamlDoc(None, lines, problems)
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts a reader error's position in bytes.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        problems.append(
+            YamlProblem(line, column, f"the character U+{code:04X} is not allowed in YAML text: remove it")
+        )
+        return YamlDoc(None, lines, problems)
     except yaml.YAMLError as exc:
-        problems.append(YamlProblem(1, 1, f"YAML syntax: {exc}"))
+        problems.append(YamlProblem(1, 1, f"YAML syntax: {str(exc).splitlines()[0]}"))
         return YamlDoc(None, lines, problems)
     return YamlDoc(root, lines, problems)

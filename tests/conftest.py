@@ -27,17 +27,35 @@ BASE_PLAN: dict[str, Any] = {
     "account": {"name": "Test Steel", "industry": "Steel"},
     "team": [{"id": "li-ming", "name": "Li Ming", "role": "account_manager"}],
     "people": [
-        {"id": "zhao-gm", "name": "Zhao Gang", "title": "GM", "influence": "high", "support": "supporter",
-         "coverage": "in_depth", "political": "inner_circle", "last_contact": "2026-11-20"},
-        {"id": "qian-cto", "name": "Qian Wei", "title": "CTO", "reports_to": "zhao-gm", "influence": "high",
-         "support": "champion", "coverage": "multiple", "political": "power_structure",
-         "last_contact": "2026-11-10"},
+        {
+            "id": "zhao-gm",
+            "name": "Zhao Gang",
+            "title": "GM",
+            "influence": "high",
+            "support": "supporter",
+            "coverage": "in_depth",
+            "political": "inner_circle",
+            "last_contact": "2026-11-20",
+        },
+        {
+            "id": "qian-cto",
+            "name": "Qian Wei",
+            "title": "CTO",
+            "reports_to": "zhao-gm",
+            "influence": "high",
+            "support": "champion",
+            "coverage": "multiple",
+            "political": "power_structure",
+            "last_contact": "2026-11-10",
+        },
     ],
     "competitors": [
         {"id": "rival", "name": "Rival Co", "status": "incumbent", "threat": "medium"},
     ],
     "installed_base": [{"product": "Old pump", "vendor": "rival"}],
-    "needs": [{"id": "n-uptime", "statement": "Less downtime", "visibility": "hidden", "evidence": "Said so"}],
+    "needs": [
+        {"id": "n-uptime", "statement": "Less downtime", "visibility": "hidden", "evidence": "Said so"}
+    ],
     "projects": [
         {
             "id": "p-line",
@@ -47,7 +65,11 @@ BASE_PLAN: dict[str, Any] = {
             "value": 1200000,
             "buying_team": [
                 {"person": "zhao-gm", "roles": ["economic_buyer"], "win": {"personal": "Promotion"}},
-                {"person": "qian-cto", "roles": ["champion", "technical_buyer"], "win": {"personal": "Credit"}},
+                {
+                    "person": "qian-cto",
+                    "roles": ["champion", "technical_buyer"],
+                    "win": {"personal": "Credit"},
+                },
             ],
             "criteria": [{"criterion": "Uptime", "weight": 0.5, "shaped_by_us": True}],
         }
@@ -88,7 +110,11 @@ def write_plan(tmp_path: Path) -> Callable[..., Path]:
         folder = tmp_path / "plans"
         folder.mkdir(exist_ok=True)
         path = folder / f"{name}.yaml"
-        text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        text = (
+            content
+            if isinstance(content, str)
+            else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        )
         path.write_text(text, encoding="utf-8")
         return path
 

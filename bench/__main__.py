@@ -1,0 +1,128 @@
+"""``python -m bench`` (``make bench``): how fast ``kaplan check`` is against a bare YAML parse.
+
+Generates a corpus of medium plans (150–250 lines, Chinese and English, fixed seed) in a temporary
+folder, then times, best of N each:
+  (a) ``kaplan check`` over the whole corpus, in-process through the CLI (load, validate, refs,
+      coaching rules, health, text output);
+  (b) reading the same files and ``yaml.load(text, Loader=yaml.CSafeLoader)``.
+Targets (issue "The plan format, its loader, and kaplan check"): ≥ 500 plans/s, ≤ 3× the bare parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from bench.corpus import generate_corpus
+from kaplan.cli import main as kaplan_main
+
+TARGET_RATE = 500.0
+TARGET_RATIO = 3.0
+TODAY = "2026-11-27"
+
+
+@contextmanager
+def inside(folder: Path) -> Iterator[None]:
+    """Run with ``folder`` as the current folder (so no kaplan.yaml of the caller is picked up)."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_check() -> int:
+    """One `kaplan check` over ./plans; returns how many lines it printed."""
+    result = CliRunner().invoke(kaplan_main, ["check", "--today", TODAY])
+    if result.exit_code not in (0, 1) or (result.exception and not isinstance(result.exception, SystemExit)):
+        raise RuntimeError(f"kaplan check failed: {result.exception!r}\n{result.output[-2000:]}")
+    return result.output.count("\n")
+
+
+def bare_parse(paths: list[Path]) -> Callable[[], int]:
+    def parse() -> int:
+        n = 0
+        for path in paths:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            n += len(data)
+        return n
+
+    return parse
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def profile(fn: Callable[[], object], top: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    fn()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--plans", type=int, default=1000, help="corpus size (default 1000)")
+    parser.add_argument("--seed", type=int, default=20261127, help="corpus seed")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
+    parser.add_argument("--profile", action="store_true", help="also profile one check pass (cProfile)")
+    parser.add_argument("--top", type=int, default=25, help="rows of the profile to show")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="kaplan-bench-") as tmp:
+        root = Path(tmp)
+        started = time.perf_counter()
+        paths = generate_corpus(root / "plans", args.plans, args.seed)
+        texts = [p.read_text(encoding="utf-8") for p in paths]
+        lines = sum(t.count("\n") for t in texts)
+        zh = sum("locale: zh" in t for t in texts)
+        size = sum(len(t.encode()) for t in texts)
+        print(
+            f"corpus: {len(paths)} plans ({zh} zh, {len(paths) - zh} en), {lines} lines "
+            f"(avg {lines / len(paths):.0f}), {size / 1e6:.1f} MB, seed {args.seed}, "
+            f"generated in {time.perf_counter() - started:.1f} s"
+        )
+        with inside(root):
+            printed = run_check()  # warm-up: imports, pydantic schema build, file cache
+            check_s = best_of(args.repeat, run_check)
+            parse_s = best_of(args.repeat, bare_parse(paths))
+            if args.profile:
+                print(profile(run_check, args.top))
+
+    rate = len(paths) / check_s
+    ratio = check_s / parse_s
+    ok_rate = "ok" if rate >= TARGET_RATE else "MISSED"
+    ok_ratio = "ok" if ratio <= TARGET_RATIO else "MISSED"
+    print(f"(a) kaplan check:           {check_s:7.3f} s  {rate:7.0f} plans/s  ({printed} output lines)")
+    print(f"(b) yaml.load CSafeLoader:  {parse_s:7.3f} s  {len(paths) / parse_s:7.0f} plans/s")
+    print(f"target ≥ {TARGET_RATE:.0f} plans/s: {rate:.0f} {ok_rate}")
+    print(f"target ≤ {TARGET_RATIO:.0f}× bare parse: {ratio:.2f}× {ok_ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
