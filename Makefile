@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
 
-.PHONY: all setup system-deps check test lint bench schema clean
+.PHONY: all setup system-deps check build test lint bench schema golden clean
 
-all: setup check
+all: setup build
 
 setup: system-deps $(STAMP)
 
@@ -36,6 +36,9 @@ system-deps:
 check: setup
 	$(BIN)/kaplan check
 
+build: setup
+	$(BIN)/kaplan build
+
 test: setup
 	$(BIN)/pytest
 
@@ -52,3 +55,7 @@ schema: setup
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+
+# Refresh the golden HTML files after a deliberate template change; read the diff before committing.
+golden: setup
+	KAPLAN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py -k golden

@@ -80,26 +80,37 @@ def for_audience(plan: Plan, audience: Audience) -> Filtered:
     """The plan as ``audience`` may see it."""
     if audience == "private":
         return Filtered(plan, audience)
+    # Paths and names are taken from the plan as written, so they match the findings' paths.
     dropped: list[str] = []
-    plan = _drop_private(plan, (), dropped)
-    names = {p.name for p in plan.people}
+    visible = _drop_private(plan, (), dropped)
+    names = {
+        item.name
+        for section in (plan.people, plan.projects, plan.competitors, plan.team)
+        for item in section
+        if item.private
+    }
     for i, person in enumerate(plan.people):
-        if person.personal is not None:
+        if not person.private and person.personal is not None:
             dropped.append(format_path(("people", i, "personal")))
-    dropped += [format_path(("needs", i)) for i, n in enumerate(plan.needs) if n.kind == "personal"]
-    dropped += [format_path(("cruxes", i)) for i, c in enumerate(plan.cruxes) if c.kind == "personal"]
-    plan = plan.model_copy(
+    dropped += [
+        format_path(("needs", i)) for i, n in enumerate(plan.needs) if not n.private and n.kind == "personal"
+    ]
+    dropped += [
+        format_path(("cruxes", i))
+        for i, c in enumerate(plan.cruxes)
+        if not c.private and c.kind == "personal"
+    ]
+    visible = visible.model_copy(
         update={
-            "people": [p.model_copy(update={"personal": None}) for p in plan.people],
-            "needs": [n for n in plan.needs if n.kind != "personal"],
-            "cruxes": [c for c in plan.cruxes if c.kind != "personal"],
+            "people": [p.model_copy(update={"personal": None}) for p in visible.people],
+            "needs": [n for n in visible.needs if n.kind != "personal"],
+            "cruxes": [c for c in visible.cruxes if c.kind != "personal"],
         }
     )
     if audience == "external":
-        plan = _external(plan)
-    plan = _prune_references(plan)
-    kept = {p.name for p in plan.people}
-    return Filtered(plan, audience, dropped, names - kept)
+        visible = _external(visible)
+    visible = _prune_references(visible)
+    return Filtered(visible, audience, dropped, names)
 
 
 def _external(plan: Plan) -> Plan:

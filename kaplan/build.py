@@ -20,6 +20,8 @@ from kaplan.model import Locale, Plan
 from kaplan.pdf import render_pdf
 from kaplan.render import (
     Charts,
+    DocumentView,
+    Links,
     ThemeError,
     build_view,
     make_env,
@@ -87,6 +89,29 @@ def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
     )
 
 
+def document_links(ident: str, options: BuildOptions) -> Links:
+    """Links from the HTML dossier to the other documents this build writes."""
+    return Links(
+        pdf=f"{ident}.pdf" if options.pdf else None,
+        brief=f"{ident}.brief.pdf" if options.brief else None,
+    )
+
+
+def render_outputs(view: DocumentView, project: Project, options: BuildOptions) -> dict[str, bytes | str]:
+    """Every output of one plan, by file suffix, rendered in memory."""
+    dirs = theme_dirs(project)
+    env = make_env(dirs)
+    dossier = render_dossier(view, env)
+    outputs: dict[str, bytes | str] = {}
+    if options.html:
+        outputs[".html"] = dossier
+    if options.pdf:
+        outputs[".pdf"] = render_pdf(dossier, dirs)
+    if options.brief:
+        outputs[".brief.pdf"] = render_pdf(render_brief(view, env), dirs)
+    return outputs
+
+
 def build_plan(path: Path, shown: str, project: Project, options: BuildOptions) -> PlanResult:
     """Check one plan and, if it is valid, write its dossier and briefing."""
     checked: CheckedPlan = check_plan(path, shown, project, options.today)
@@ -97,11 +122,6 @@ def build_plan(path: Path, shown: str, project: Project, options: BuildOptions) 
     try:
         filtered = for_audience(plan, options.audience)
         locale = filtered.plan.plan.locale or project.config.locale
-        links = {}
-        if options.pdf:
-            links["pdf"] = f"{result.ident}.pdf"
-        if options.brief:
-            links["brief"] = f"{result.ident}.brief.pdf"
         view = build_view(
             filtered,
             result.ident,
@@ -110,21 +130,20 @@ def build_plan(path: Path, shown: str, project: Project, options: BuildOptions) 
             checked.findings,
             checked.health,
             charts=document_charts(filtered.plan, locale, project.config.brand),
-            links=links,
+            links=document_links(result.ident, options),
         )
-        dirs = theme_dirs(project)
-        env = make_env(dirs)
-        dossier = render_dossier(view, env)
-        if options.html:
-            result.written.append(write_atomic(output_path(options.out, result.ident, ".html"), dossier))
-        if options.pdf:
-            pdf = render_pdf(dossier, dirs)
-            result.written.append(write_atomic(output_path(options.out, result.ident, ".pdf"), pdf))
-        if options.brief:
-            pdf = render_pdf(render_brief(view, env), dirs)
-            result.written.append(write_atomic(output_path(options.out, result.ident, ".brief.pdf"), pdf))
+        outputs = render_outputs(view, project, options)
     except ThemeError as exc:
         result.error = str(exc)
+        return result
+    # Every document of the plan is rendered before any is written: a failure changes nothing.
+    for suffix, data in outputs.items():
+        path = output_path(options.out, result.ident, suffix)
+        try:
+            result.written.append(write_atomic(path, data))
+        except OSError as exc:
+            result.error = f"cannot write {path}: {exc.strerror}"
+            break
     return result
 
 

@@ -32,12 +32,23 @@ def _fetcher_class() -> type[Any]:
                 return super().fetch(url, headers)
             parsed = urlparse(url)
             if parsed.scheme == "file" and not parsed.netloc:
-                path = Path(unquote(parsed.path)).resolve()
-                if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                path = self.theme_file(Path(unquote(parsed.path)).resolve())
+                if path is not None:
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
             self.blocked.append(url)
             raise BlockedURL(f"kaplan does not let documents read {url}")
+
+        def theme_file(self, path: Path) -> Path | None:
+            """The file a theme path names, looked up in every theme folder, overrides first."""
+            for root in self.roots:
+                if path.is_relative_to(root):
+                    relative = path.relative_to(root)
+                    for folder in self.roots:
+                        candidate = (folder / relative).resolve()
+                        if candidate.is_file() and candidate.is_relative_to(folder):
+                            return candidate
+            return None
 
     return ThemeFetcher
 
@@ -48,7 +59,7 @@ def render_pdf(html: str, theme_roots: Sequence[Path]) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = _fetcher_class()(theme_roots)
-    base = theme_roots[-1].resolve().as_uri() + "/"
+    base = theme_roots[0].resolve().as_uri() + "/"
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     pdf = document.write_pdf(presentational_hints=False, attachments=[])
     assert isinstance(pdf, bytes)

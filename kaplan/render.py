@@ -138,12 +138,19 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise ThemeError(f"template '{exc.name}' not found in the theme folders") from None
+        where = _template_frame(exc)
+        included = f"{where}: " if where else ""
+        raise ThemeError(f"{included}template '{exc.name}' not found in the theme folders") from None
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
         raise ThemeError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise ThemeError(f"{_template_frame(exc) or name}: {exc.message}") from None
+    except Exception as exc:
+        where = _template_frame(exc)
+        if where is None:  # not the template's fault: a bug in kaplan, let it show
+            raise
+        raise ThemeError(f"{where}: {type(exc).__name__}: {exc}") from None
 
 
 def _template_frame(exc: BaseException) -> str | None:
@@ -184,6 +191,18 @@ class Charts:
     org_legend: Markup = field(default_factory=Markup)
     power: Markup = field(default_factory=Markup)
     ladders: dict[str, Markup] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative links from an HTML page to the site home and the plan's PDFs (only those built)."""
+
+    home: str | None = None
+    pdf: str | None = None
+    brief: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.home, self.pdf, self.brief))
 
 
 @dataclass
@@ -230,7 +249,7 @@ class DocumentView:
     health: Health | None = None
     logo: str | None = None
     charts: Charts = field(default_factory=Charts)
-    links: dict[str, str] = field(default_factory=dict)
+    links: Links = field(default_factory=Links)
     history: list[Any] = field(default_factory=list)
     generator: str = f"kaplan {__version__}"
 
@@ -301,7 +320,7 @@ class DocumentView:
         currency = value.currency or self.currency
         amount = value.amount
         if self.locale == "zh" and abs(amount) >= 10_000:
-            if abs(amount) >= 100_000_000:
+            if round(abs(amount) / 10_000, 1) >= 10_000:  # 9,999.96 万 reads as 1 亿
                 number = f"{amount / 100_000_000:,.2f}".rstrip("0").rstrip(".") + " 亿"
             else:
                 number = f"{amount / 10_000:,.1f}".rstrip("0").rstrip(".") + " 万"
@@ -355,7 +374,7 @@ def build_view(
     findings: Sequence[Finding] = (),
     health: Health | None = None,
     charts: Charts | None = None,
-    links: dict[str, str] | None = None,
+    links: Links | None = None,
 ) -> DocumentView:
     """The view a dossier or briefing renders from."""
     plan = filtered.plan
@@ -372,7 +391,7 @@ def build_view(
         health=health if filtered.shows_assessments else None,
         logo=logo_data_uri(project.config.brand, project.root),
         charts=charts or Charts(),
-        links=links or {},
+        links=links or Links(),
     )
 
 

@@ -235,7 +235,7 @@ def opponent_buyer(ctx: Context) -> Iterator[Hit]:
             if person and person.support in ("skeptic", "opponent"):
                 yield Hit(
                     ("projects", i, "buying_team", j, "person"),
-                    f"the economic buyer {person.name} is a {person.support}, yet the project lists "
+                    f"the economic buyer {person.name} is {'an' if person.support == 'opponent' else 'a'} {person.support}, yet the project lists "
                     "no red flags: record the risk and plan how to change their mind",
                     f"经济决策者{person.name}对我们持{_SUPPORT_ZH[person.support]}态度，"
                     "项目却没有列出任何危险信号：把风险写下来，并制定扭转他态度的计划",
