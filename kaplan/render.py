@@ -86,12 +86,29 @@ def theme_dirs(project: Project) -> list[Path]:
 _md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s")
+
+
+def _loosen_lists(text: str) -> str:
+    """Let a list start right after a paragraph line, as CommonMark and chat apps do.
+
+    Python-Markdown needs a blank line before a list; people writing YAML block text rarely add one.
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        if _LIST_ITEM.match(line) and out and out[-1].strip() and not _LIST_ITEM.match(out[-1]):
+            if not out[-1].startswith((" ", "\t")):
+                out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown → sanitised HTML (allow-listed tags, http/https/mailto links only)."""
     if not text:
         return Markup("")
     _md.reset()
-    html = _md.convert(text)
+    html = _md.convert(_loosen_lists(text))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
