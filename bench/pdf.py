@@ -40,7 +40,7 @@ print(json.dumps({"before_mb": before, "peak_mb": hwm()}))
 def dossier_html(plan: Path) -> tuple[str, list[Path]]:
     """The dossier HTML of a plan (internal audience) and the theme folders it may read."""
     from kaplan.audience import for_audience
-    from kaplan.build import BuildOptions, document_charts, document_links
+    from kaplan.build import BuildOptions, document_charts, make_task
     from kaplan.check import check_plan
     from kaplan.config import load_project
     from kaplan.render import build_view, make_env, render_dossier, theme_dirs
@@ -59,7 +59,7 @@ def dossier_html(plan: Path) -> tuple[str, list[Path]]:
         checked.findings,
         checked.health,
         charts=document_charts(filtered.plan, locale, project.config.brand),
-        links=document_links(plan.stem, options),
+        links=make_task(plan, plan.name, options).links,
     )
     dirs = theme_dirs(project)
     return render_dossier(view, make_env(dirs)), dirs

@@ -1,8 +1,10 @@
-"""What to build and how: dossiers (HTML, PDF) and briefings, one plan per task."""
+"""Building one plan's documents: dossier (HTML, PDF) and briefing, one plan per task."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -12,10 +14,12 @@ from markupsafe import Markup
 
 from kaplan import charts
 from kaplan.audience import Audience, for_audience
+from kaplan.cache import Entry, Manifest, context_hash, load_manifest, plan_key, save_manifest
 from kaplan.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Project
 from kaplan.files import write_atomic
 from kaplan.findings import Finding
+from kaplan.load import MAX_BYTES, plan_id
 from kaplan.model import Locale, Plan
 from kaplan.pdf import render_pdf
 from kaplan.render import (
@@ -29,6 +33,7 @@ from kaplan.render import (
     render_dossier,
     theme_dirs,
 )
+from kaplan.site import AccountSummary, summarize, write_site
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,10 @@ class BuildOptions:
     html: bool = True
     pdf: bool = True
     brief: bool = True
+    site: bool = False
     audience: Audience = "internal"
     today: dt.date = field(default_factory=dt.date.today)
+    shard: tuple[int, int] | None = None
 
 
 @dataclass
@@ -52,6 +59,8 @@ class PlanResult:
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     error: str | None = None
+    skipped: bool = False
+    summary: AccountSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,56 +98,70 @@ def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
     )
 
 
-def document_links(ident: str, options: BuildOptions) -> Links:
-    """Links from the HTML dossier to the other documents this build writes."""
-    return Links(
-        pdf=f"{ident}.pdf" if options.pdf else None,
-        brief=f"{ident}.brief.pdf" if options.brief else None,
-    )
-
-
-def render_outputs(view: DocumentView, project: Project, options: BuildOptions) -> dict[str, bytes | str]:
-    """Every output of one plan, by file suffix, rendered in memory."""
+def render_outputs(view: DocumentView, project: Project, suffixes: Sequence[str]) -> dict[str, bytes | str]:
+    """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf), rendered in memory."""
     dirs = theme_dirs(project)
     env = make_env(dirs)
     dossier = render_dossier(view, env)
     outputs: dict[str, bytes | str] = {}
-    if options.html:
+    if ".html" in suffixes:
         outputs[".html"] = dossier
-    if options.pdf:
+    if ".pdf" in suffixes:
         outputs[".pdf"] = render_pdf(dossier, dirs)
-    if options.brief:
+    if ".brief.pdf" in suffixes:
         outputs[".brief.pdf"] = render_pdf(render_brief(view, env), dirs)
     return outputs
 
 
-def build_plan(path: Path, shown: str, project: Project, options: BuildOptions) -> PlanResult:
-    """Check one plan and, if it is valid, write its dossier and briefing."""
-    checked: CheckedPlan = check_plan(path, shown, project, options.today)
-    result = PlanResult(checked.loaded.id, shown, checked.findings)
+@dataclass(frozen=True)
+class PlanTask:
+    """One plan to build: which outputs, and which links its page may show."""
+
+    path: Path
+    file: str
+    ident: str
+    suffixes: tuple[str, ...]
+    links: Links
+
+
+def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanResult:
+    """Check one plan and, if it is valid, write the outputs the task asks for."""
+    checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
+    result = PlanResult(task.ident, task.file, checked.findings)
     plan = checked.loaded.plan
     if plan is None or not checked.loaded.ok:
         return result
     try:
         filtered = for_audience(plan, options.audience)
         locale = filtered.plan.plan.locale or project.config.locale
+        currency = filtered.plan.plan.currency or project.config.currency
+        result.summary = summarize(
+            task.ident,
+            filtered,
+            checked.health,
+            currency,
+            options.today,
+            {"html": task.links.page, "pdf": task.links.pdf, "brief": task.links.brief},
+        )
+        if not task.suffixes:
+            return result
         view = build_view(
             filtered,
-            result.ident,
+            task.ident,
             project,
             options.today,
             checked.findings,
             checked.health,
             charts=document_charts(filtered.plan, locale, project.config.brand),
-            links=document_links(result.ident, options),
+            links=task.links,
         )
-        outputs = render_outputs(view, project, options)
+        outputs = render_outputs(view, project, task.suffixes)
     except ThemeError as exc:
         result.error = str(exc)
         return result
     # Every document of the plan is rendered before any is written: a failure changes nothing.
     for suffix, data in outputs.items():
-        path = output_path(options.out, result.ident, suffix)
+        path = output_path(options.out, task.ident, suffix)
         try:
             result.written.append(write_atomic(path, data))
         except OSError as exc:
@@ -147,27 +170,189 @@ def build_plan(path: Path, shown: str, project: Project, options: BuildOptions) 
     return result
 
 
-def build_all(
-    files: Sequence[tuple[Path, str]],
+def run_tasks(
+    tasks: Sequence[PlanTask],
     project: Project,
     options: BuildOptions,
     jobs: int = 1,
     progress: Callable[[PlanResult], None] | None = None,
 ) -> list[PlanResult]:
-    """Build every plan; with ``jobs`` > 1 in a process pool. Results come back in input order."""
+    """Build every task; with ``jobs`` > 1 in a process pool. Results come back in task order."""
     results: list[PlanResult] = []
-    if jobs <= 1 or len(files) <= 1:
-        for path, shown in files:
-            result = build_plan(path, shown, project, options)
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            result = build_plan(task, project, options)
             results.append(result)
             if progress:
                 progress(result)
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_plan, path, shown, project, options) for path, shown in files]
+        futures = [pool.submit(build_plan, task, project, options) for task in tasks]
         for future in futures:
             result = future.result()
             results.append(result)
             if progress:
                 progress(result)
     return results
+
+
+@dataclass
+class SiteReport:
+    """What a whole build did."""
+
+    results: list[PlanResult]
+    removed: list[Path]
+    site_files: list[Path]
+    seconds: float
+
+    @property
+    def built(self) -> list[PlanResult]:
+        """Plans whose outputs were (re)written."""
+        return [r for r in self.results if r.ok and not r.skipped]
+
+    @property
+    def skipped(self) -> list[PlanResult]:
+        """Plans whose outputs were up to date."""
+        return [r for r in self.results if r.skipped]
+
+    @property
+    def failed(self) -> list[PlanResult]:
+        """Plans that could not be built."""
+        return [r for r in self.results if not r.ok]
+
+    def summary(self) -> str:
+        """One line: built, skipped, failed, time."""
+        return (
+            f"{len(self.built)} built, {len(self.skipped)} up to date, {len(self.failed)} failed"
+            + (f", {len(self.removed)} removed" if self.removed else "")
+            + f" in {self.seconds:.1f}s"
+        )
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` → (K, N) with 1 ≤ K ≤ N."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a shard: write K/N, like 2/4") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"'{text}' is not a shard: K must be between 1 and N")
+    return k, n
+
+
+def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:
+    """Whether a plan's PDFs belong to this shard: a stable hash of its id, so shards never shift."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(hashlib.sha256(ident.encode()).hexdigest(), 16) % n == k - 1
+
+
+def make_task(path: Path, shown: str, options: BuildOptions) -> PlanTask:
+    """What one plan needs built, and the links its page may show (only to files that will exist)."""
+    ident = plan_id(path)
+    here = in_shard(ident, options.shard)
+    wanted = ((".html", options.html), (".pdf", options.pdf and here), (".brief.pdf", options.brief and here))
+    suffixes = tuple(suffix for suffix, on in wanted if on)
+    accounts = account_dir(options.out)
+
+    def exists(suffix: str) -> bool:
+        return suffix in suffixes or (accounts / f"{ident}{suffix}").is_file()
+
+    links = Links(
+        home="../index.html" if options.site else None,
+        pdf=f"{ident}.pdf" if exists(".pdf") else None,
+        brief=f"{ident}.brief.pdf" if exists(".brief.pdf") else None,
+        page=f"accounts/{ident}.html" if exists(".html") else None,
+    )
+    return PlanTask(path, shown, ident, suffixes, links)
+
+
+def build_one(path: Path, shown: str, project: Project, options: BuildOptions) -> PlanResult:
+    """Build one plan's outputs, without the cache or the site."""
+    return build_plan(make_task(path, shown, options), project, options)
+
+
+def plan_tasks(
+    files: Sequence[tuple[Path, str]], project: Project, options: BuildOptions, dirs: Sequence[Path]
+) -> tuple[list[PlanTask], dict[str, str]]:
+    """What each plan needs built, and the cache key of each."""
+    context = context_hash(project.file, dirs, [options.audience, options.today.isoformat()])
+    tasks, keys = [], {}
+    for path, shown in files:
+        task = make_task(path, shown, options)
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"\0too large"
+        except OSError:
+            raw = b"\0unreadable"
+        keys[task.ident] = plan_key(context, raw, [*task.suffixes, repr(task.links)])
+        tasks.append(task)
+    return tasks, keys
+
+
+def build_site(
+    files: Sequence[tuple[Path, str]],
+    project: Project,
+    options: BuildOptions,
+    jobs: int = 1,
+    progress: Callable[[PlanResult], None] | None = None,
+) -> SiteReport:
+    """Build every plan that changed, remove outputs of plans that are gone, then write the site.
+
+    Two phases, as a site generator should: first every plan is built or taken from the cache,
+    then the index and search are written from all of them.
+    """
+    started = time.perf_counter()
+    dirs = theme_dirs(project)
+    manifest = load_manifest(options.out)
+    tasks, keys = plan_tasks(files, project, options, dirs)
+    todo, done = [], {}
+    for task in tasks:
+        entry = manifest.plans.get(task.ident)
+        fresh = (
+            entry is not None
+            and entry.key == keys[task.ident]
+            and entry.summary is not None
+            and all((options.out / o).is_file() for o in entry.outputs)
+        )
+        if fresh and entry is not None and entry.summary is not None:
+            done[task.ident] = PlanResult(
+                task.ident, task.file, skipped=True, summary=AccountSummary.from_json(entry.summary)
+            )
+            if progress:
+                progress(done[task.ident])
+        else:
+            todo.append(task)
+    for result in run_tasks(todo, project, options, jobs, progress):
+        done[result.ident] = result
+        entry = manifest.plans.setdefault(result.ident, Entry(""))
+        if result.ok and result.summary is not None:
+            written = [str(p.relative_to(options.out.resolve())) for p in result.written]
+            entry.key = keys[result.ident]
+            entry.outputs = sorted(set(entry.outputs) | set(written)) if options.shard else sorted(written)
+            entry.summary = result.summary.to_json()
+        else:
+            entry.key = ""  # try again next time
+    removed = _remove_gone(options.out, manifest, {t.ident for t in tasks})
+    results = [done[t.ident] for t in tasks]
+    site_files: list[Path] = []
+    if options.site:
+        summaries = [r.summary for r in results if r.ok and r.summary is not None]
+        failed = [r.ident for r in results if not r.ok]
+        site_files = write_site(
+            options.out, summaries, failed, project, options.audience, make_env(dirs), dirs
+        )
+    save_manifest(options.out, manifest)
+    return SiteReport(results, removed, site_files, time.perf_counter() - started)
+
+
+def _remove_gone(out: Path, manifest: Manifest, current: set[str]) -> list[Path]:
+    """Delete the outputs of plans whose file is gone."""
+    removed = []
+    for ident in sorted(set(manifest.plans) - current):
+        for name in manifest.plans.pop(ident).outputs:
+            path = (out / name).resolve()
+            if path.is_relative_to(out.resolve()) and path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed

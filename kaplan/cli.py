@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -15,7 +14,7 @@ import click
 
 from kaplan import __version__
 from kaplan.audience import AUDIENCES, Audience
-from kaplan.build import BuildOptions, PlanResult, build_all
+from kaplan.build import BuildOptions, PlanResult, build_site, parse_shard
 from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
 from kaplan.config import Project, load_project
 from kaplan.diff import FORMATS, compare_revisions, format_report
@@ -131,6 +130,9 @@ def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Write OUT/accounts/ID.pdf.")
 @click.option("--brief/--no-brief", default=True, show_default=True, help="Write OUT/accounts/ID.brief.pdf.")
 @click.option(
+    "--site/--no-site", default=None, help="Write OUT/index.html and search (default: on without PATH)."
+)
+@click.option(
     "--audience",
     type=click.Choice(AUDIENCES),
     help="Who the documents are for (default from kaplan.yaml: internal).",
@@ -142,6 +144,7 @@ def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan
     default=None,
     help="Plans rendered in parallel (default: number of cores).",
 )
+@click.option("--shard", metavar="K/N", help="Build only the K-th of N shares of the PDFs (for a CI matrix).")
 @click.option(
     "--today", metavar="YYYY-MM-DD", help="Pin today's date (default: KAPLAN_TODAY or the real date)."
 )
@@ -152,54 +155,80 @@ def build(
     html: bool,
     pdf: bool,
     brief: bool,
+    site: bool | None,
     audience: Audience | None,
     jobs: int | None,
+    shard: str | None,
     today: str | None,
 ) -> None:
-    """Build dossiers (HTML, PDF) and meeting briefings.
+    """Build dossiers (HTML, PDF), meeting briefings and the plan site.
 
     \b
+    Only what changed is rebuilt (plan, kaplan.yaml, a template, kaplan itself, the day).
     Example:
-      kaplan build                                  # every plan into build/
+      kaplan build                                  # every plan and the site into build/
       kaplan build plans/anshan-special-steel.yaml --audience private --no-brief
+      kaplan build --shard 2/4 --no-html --no-site  # one runner of a CI matrix of four
     """
     project = _project()
     if _echo_config_findings(project):
         sys.exit(1)
+    try:
+        shares = parse_shard(shard) if shard else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     options = BuildOptions(
-        out=out or project.resolve(project.config.out),
+        out=(out or project.resolve(project.config.out)).resolve(),
         html=html,
         pdf=pdf,
         brief=brief,
+        site=(not paths) if site is None else site,
         audience=audience or project.config.audience,
         today=parse_today(today),
+        shard=shares,
     )
     files = find_plan_files(paths, project)
-    started = time.perf_counter()
-    total = len(files)
-    done = 0
-
-    def progress(result: PlanResult) -> None:
-        nonlocal done
-        done += 1
-        for f in result.findings:
+    with _Progress(len(files)) as progress:
+        report = build_site(files, project, options, jobs or os.cpu_count() or 1, progress.update)
+    for r in report.failed:
+        for f in r.findings:
             if f.structural:
                 click.echo(f.text(), err=True)
-        if result.error:
-            click.echo(f"{result.file}: {result.error}", err=True)
-        status = "ok" if result.ok else "FAILED"
-        click.echo(f"[{done}/{total}] {result.ident}: {status}", err=True)
+        if r.error:
+            click.echo(f"{r.file}: {r.error}", err=True)
+    where = _shown_path(options.out)
+    site_note = f"; site: {where}/index.html" if options.site else ""
+    click.echo(f"{report.summary()} — {where}{site_note}", err=True)
+    sys.exit(1 if report.failed else 0)
 
-    results = build_all(files, project, options, jobs or os.cpu_count() or 1, progress)
-    failed = [r for r in results if not r.ok]
-    written = sum(len(r.written) for r in results)
-    click.echo(
-        f"built {len(results) - len(failed)} of {total} plan{'s' if total != 1 else ''} "
-        f"({written} files in {_shown_path(options.out)}), {len(failed)} failed, "
-        f"{time.perf_counter() - started:.1f}s",
-        err=True,
-    )
-    sys.exit(1 if failed else 0)
+
+class _Progress:
+    """A progress bar on a terminal; plain lines in CI and logs (no bar spam)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.tty = sys.stderr.isatty() and not os.environ.get("CI")
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.tty and self.total:
+            self.bar = click.progressbar(length=self.total, label="building", file=sys.stderr)
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    def update(self, result: PlanResult) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        status = "up to date" if result.skipped else "ok" if result.ok else "FAILED"
+        if not result.skipped or self.total <= 50:
+            click.echo(f"[{self.done}/{self.total}] {result.ident}: {status}", err=True)
 
 
 def _shown_path(path: Path) -> str:

@@ -96,9 +96,9 @@ def _loosen_lists(text: str) -> str:
     """
     out: list[str] = []
     for line in text.splitlines():
-        if _LIST_ITEM.match(line) and out and out[-1].strip() and not _LIST_ITEM.match(out[-1]):
-            if not out[-1].startswith((" ", "\t")):
-                out.append("")
+        after_paragraph = out and out[-1].strip() and not out[-1].startswith((" ", "\t"))
+        if after_paragraph and _LIST_ITEM.match(line) and not _LIST_ITEM.match(out[-1]):
+            out.append("")
         out.append(line)
     return "\n".join(out)
 
@@ -217,6 +217,7 @@ class Links:
     home: str | None = None
     pdf: str | None = None
     brief: str | None = None
+    page: str | None = None  # the page itself, relative to the site home (for the index and search)
 
     def __bool__(self) -> bool:
         return any((self.home, self.pdf, self.brief))

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 import kaplan.build
 from kaplan.audience import AUDIENCES, Audience, for_audience
-from kaplan.build import BuildOptions, build_plan
+from kaplan.build import BuildOptions, build_one
 from kaplan.check import check_plan
 from kaplan.config import Project, load_project
 from kaplan.labels import word
@@ -426,7 +426,7 @@ def render_html(
 
     monkeypatch.setattr(kaplan.build, "render_pdf", fake_pdf)
     options = BuildOptions(out=out, audience=audience, today=TODAY)
-    result = build_plan(path, path.name, project, options)
+    result = build_one(path, path.name, project, options)
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
     dossier = (out / "accounts" / f"{path.stem}.html").read_text(encoding="utf-8")
     assert len(handed) == 2

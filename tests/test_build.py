@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 import kaplan.files
 from kaplan.build import account_dir, output_path
+from kaplan.cache import MANIFEST
 from kaplan.cli import main
 from kaplan.files import write_atomic
 
@@ -44,7 +45,8 @@ def build(*args: str) -> Result:
 
 
 def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    # The build cache's manifest is kaplan's own bookkeeping, not an output.
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
 def dump(data: dict[str, Any]) -> str:
@@ -69,7 +71,7 @@ def test_build_writes_dossier_html_pdf_and_briefing(
         assert len(reader.pages) >= 1
         assert "Test Steel" in reader.pages[0].extract_text()
     assert "[1/1] acme: ok" in result.output
-    assert "built 1 of 1 plan (3 files in out), 0 failed" in result.output
+    assert "1 built, 0 up to date, 0 failed" in result.output
 
 
 def test_no_pdf_no_brief_writes_only_html_without_links_to_pdfs(
@@ -101,7 +103,7 @@ def test_out_defaults_to_kaplan_yaml_then_build(
     repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
 ) -> None:
     write_plan(make_plan(), "acme")
-    assert build("--no-pdf", "--no-brief").exit_code == 0
+    assert build("--no-pdf", "--no-brief", "--no-site").exit_code == 0
     assert files_under(repo / "build") == ["accounts/acme.html"]
     (repo / "kaplan.yaml").write_text("out: site-out\n", encoding="utf-8")
     assert build("plans/acme.yaml", "--no-pdf", "--no-brief").exit_code == 0
@@ -116,10 +118,10 @@ def test_audience_flag_reaches_the_output(
     write_plan(make_plan(people=people), "acme")
     page = repo / "out" / "accounts" / "acme.html"
     for audience, shown in (("private", True), ("internal", False), ("external", False)):
-        assert build("--out", "out", "--no-pdf", "--no-brief", "--audience", audience).exit_code == 0
+        assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site", "--audience", audience).exit_code == 0
         assert ("PERSONAL-FAMILY-MARK" in page.read_text(encoding="utf-8")) is shown, audience
     (repo / "kaplan.yaml").write_text("audience: private\n", encoding="utf-8")
-    assert build("--out", "out", "--no-pdf", "--no-brief").exit_code == 0
+    assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site").exit_code == 0
     assert "PERSONAL-FAMILY-MARK" in page.read_text(encoding="utf-8")
 
 
@@ -128,8 +130,8 @@ def test_building_twice_gives_identical_files(
 ) -> None:
     write_plan(make_plan(), "acme")
     write_plan(make_plan(plan={"locale": "zh"}, account={"name": "鞍钢"}), "ansteel")
-    build("--out", "a", "--no-pdf", "--no-brief")
-    build("--out", "b", "--no-pdf", "--no-brief")
+    build("--out", "a", "--no-pdf", "--no-brief", "--no-site")
+    build("--out", "b", "--no-pdf", "--no-brief", "--no-site")
     names = files_under(repo / "a")
     assert names == files_under(repo / "b") == ["accounts/acme.html", "accounts/ansteel.html"]
     for name in names:
@@ -145,7 +147,7 @@ def test_plan_with_structural_errors_is_reported_and_skipped(
     write_plan(make_plan(), "acme")
     write_plan(BROKEN, "broken")
     write_plan(make_plan(account={"name": "Zeta"}), "zeta")
-    result = build("--out", "out", "--no-pdf", "--no-brief")
+    result = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert result.exit_code == 1
     assert files_under(repo / "out") == ["accounts/acme.html", "accounts/zeta.html"]
     lines = result.output.splitlines()
@@ -157,7 +159,7 @@ def test_plan_with_structural_errors_is_reported_and_skipped(
     assert "[2/3] broken: FAILED" in lines
     assert "[1/3] acme: ok" in lines
     assert "[3/3] zeta: ok" in lines
-    assert any(line.startswith("built 2 of 3 plans (2 files in out), 1 failed") for line in lines)
+    assert any(line.startswith("2 built, 0 up to date, 1 failed") for line in lines)
 
 
 def test_build_reports_the_same_structural_findings_as_check(
@@ -170,7 +172,7 @@ def test_build_reports_the_same_structural_findings_as_check(
     plan["unknown_key"] = 1
     write_plan(plan, "messy")
     checked = run("check", "--today", TODAY)
-    built = build("--out", "out", "--no-pdf", "--no-brief")
+    built = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert checked.exit_code == built.exit_code == 1
     from_check = [line for line in checked.output.splitlines() if FINDING_LINE.match(line)]
     from_build = [line for line in built.output.splitlines() if FINDING_LINE.match(line)]
@@ -182,7 +184,7 @@ def test_build_reports_the_same_structural_findings_as_check(
 
 def test_bad_file_name_is_reported_and_not_built(repo: Path, write_plan: Callable[..., Path]) -> None:
     write_plan(BROKEN.replace("suporter", "supporter"), "Bad Name")
-    result = build("--out", "out", "--no-pdf", "--no-brief")
+    result = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert result.exit_code == 1
     assert "plans/Bad Name.yaml:1:1: error file-name:" in result.output
     assert not (repo / "out").exists() or files_under(repo / "out") == []
@@ -195,7 +197,7 @@ def test_coaching_errors_do_not_block_the_build(
     people[0]["status"] = "left"  # left-in-team is a coaching error
     write_plan(make_plan(people=people), "acme")
     assert run("check", "--today", TODAY).exit_code == 1
-    result = build("--out", "out", "--no-pdf", "--no-brief")
+    result = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert result.exit_code == 0, result.output
     assert "left-in-team" in (repo / "out" / "accounts" / "acme.html").read_text(encoding="utf-8")
 
@@ -207,9 +209,13 @@ def test_no_temporary_files_are_left(
     repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
 ) -> None:
     write_plan(make_plan(), "acme")
-    build("--out", "out", "--no-pdf", "--no-brief")
-    build("--out", "out", "--no-pdf", "--no-brief")
-    leftovers = [p.name for p in (repo / "out").rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
+    build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
+    leftovers = [
+        p.name
+        for p in (repo / "out").rglob("*")
+        if (p.name.startswith(".") and p.name != MANIFEST) or p.suffix == ".tmp"
+    ]
     assert leftovers == []
 
 
@@ -220,13 +226,13 @@ def test_existing_output_is_left_intact_when_rendering_fails(
     repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
 ) -> None:
     write_plan(make_plan(account={"name": "First Name"}), "acme")
-    assert build("--out", "out", "--no-pdf", "--no-brief").exit_code == 0
+    assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site").exit_code == 0
     page = repo / "out" / "accounts" / "acme.html"
     before = page.read_bytes()
     write_plan(make_plan(account={"name": "Second Name"}), "acme")
     (repo / "templates").mkdir()
     (repo / "templates" / "dossier.html").write_text(BROKEN_TEMPLATE, encoding="utf-8")
-    result = build("--out", "out", "--no-pdf", "--no-brief")
+    result = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert result.exit_code == 1
     assert "templates/dossier.html:2: template syntax error" in result.output
     assert "[1/1] acme: FAILED" in result.output
@@ -239,13 +245,13 @@ def test_a_failing_briefing_replaces_none_of_the_plans_outputs(
 ) -> None:
     """A plan's outputs are rendered first, then written: a failed build leaves no mix of old and new."""
     write_plan(make_plan(account={"name": "First Name"}), "acme")
-    assert build("--out", "out", "--no-pdf", "--no-brief").exit_code == 0
+    assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site").exit_code == 0
     page = repo / "out" / "accounts" / "acme.html"
     before = page.read_bytes()
     write_plan(make_plan(account={"name": "Second Name"}), "acme")
     (repo / "templates").mkdir()
     (repo / "templates" / "brief.html").write_text("{% if %}\n", encoding="utf-8")
-    result = build("--out", "out", "--no-pdf")
+    result = build("--out", "out", "--no-pdf", "--no-site")
     assert result.exit_code == 1
     assert "brief.html:1: template syntax error" in result.output
     assert page.read_bytes() == before

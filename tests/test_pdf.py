@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from kaplan.build import BuildOptions, build_plan
+from kaplan.build import BuildOptions, build_one
 from kaplan.config import Project, load_project
 from kaplan.labels import word
 from kaplan.pdf import BlockedURL, _fetcher_class, render_pdf
@@ -91,7 +91,7 @@ def make_repo(
 
 
 def build(path: Path, project: Project, out: Path, **options: Any) -> list[Path]:
-    result = build_plan(path, path.name, project, BuildOptions(out=out, today=TODAY, **options))
+    result = build_one(path, path.name, project, BuildOptions(out=out, today=TODAY, **options))
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
     return result.written
 

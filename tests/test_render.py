@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from kaplan.audience import Audience, for_audience
-from kaplan.build import BuildOptions, build_plan, document_charts
+from kaplan.build import BuildOptions, build_one, document_charts
 from kaplan.check import check_plan
 from kaplan.cli import main
 from kaplan.config import Project, load_project
@@ -588,7 +588,7 @@ def build_html(ident: str, out: Path, audience: Audience = "internal") -> str:
     project = load_project(REPO)
     path = REPO / "plans" / f"{ident}.yaml"
     options = BuildOptions(out=out, pdf=False, brief=False, audience=audience, today=TODAY)
-    result = build_plan(path, f"plans/{ident}.yaml", project, options)
+    result = build_one(path, f"plans/{ident}.yaml", project, options)
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
     return (out / "accounts" / f"{ident}.html").read_bytes().decode("utf-8")
 
