@@ -17,6 +17,7 @@ from kaplan.audience import Audience, for_audience
 from kaplan.cache import Entry, Manifest, context_hash, load_manifest, plan_key, save_manifest
 from kaplan.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Project
+from kaplan.diff import HistoryEntry, head_blobs, plan_history
 from kaplan.files import write_atomic
 from kaplan.findings import Finding
 from kaplan.load import MAX_BYTES, plan_id
@@ -34,6 +35,8 @@ from kaplan.render import (
     theme_dirs,
 )
 from kaplan.site import AccountSummary, summarize, write_site
+
+HISTORY_COMMITS = 10
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,16 @@ class PlanTask:
     links: Links
 
 
+def recent_history(path: Path, project: Project, audience: Audience, locale: Locale) -> list[HistoryEntry]:
+    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them."""
+
+    def view(plan: Plan) -> Plan:
+        return for_audience(plan, audience).plan
+
+    entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, view=view)
+    return [e for e in entries if e.changes]
+
+
 def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanResult:
     """Check one plan and, if it is valid, write the outputs the task asks for."""
     checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
@@ -155,6 +168,8 @@ def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanR
             charts=document_charts(filtered.plan, locale, project.config.brand),
             links=task.links,
         )
+        if options.site and ".html" in task.suffixes:
+            view.history = recent_history(task.path, project, options.audience, locale)
         outputs = render_outputs(view, project, task.suffixes)
     except ThemeError as exc:
         result.error = str(exc)
@@ -278,6 +293,8 @@ def plan_tasks(
 ) -> tuple[list[PlanTask], dict[str, str]]:
     """What each plan needs built, and the cache key of each."""
     context = context_hash(project.file, dirs, [options.audience, options.today.isoformat()])
+    # Account pages show their git history: a commit that changes a plan changes its page.
+    blobs = head_blobs(project.root, project.resolve(project.config.plans)) if options.site else {}
     tasks, keys = [], {}
     for path, shown in files:
         task = make_task(path, shown, options)
@@ -285,7 +302,8 @@ def plan_tasks(
             raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"\0too large"
         except OSError:
             raw = b"\0unreadable"
-        keys[task.ident] = plan_key(context, raw, [*task.suffixes, repr(task.links)])
+        history = blobs.get(path.resolve(), "")
+        keys[task.ident] = plan_key(context, raw, [*task.suffixes, repr(task.links), history])
         tasks.append(task)
     return tasks, keys
 

@@ -12,7 +12,7 @@ import os
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -21,7 +21,7 @@ from kaplan.check import UsageError
 from kaplan.config import CONFIG_NAME, Project
 from kaplan.findings import Finding
 from kaplan.labels import STAGES, enum_label, stage_label
-from kaplan.load import MAX_BYTES, LoadedPlan, _file_name_findings, load_plan, load_plan_bytes
+from kaplan.load import MAX_BYTES, LoadedPlan, file_name_findings, load_plan, load_plan_bytes
 from kaplan.model import Action, BuyingTeamMember, Competitor, Crux, Locale, Need, Person, Plan
 from kaplan.model import Project as PlanProject
 
@@ -229,7 +229,7 @@ def _renamed(out: bytes, prefix_a: str = "", prefix_b: str = "") -> dict[str, st
 def _load_blob(raw: bytes | None, size: int, path: str, shown: str) -> LoadedPlan:
     """Load a plan read from git as :func:`kaplan.load.load_plan` loads one from disk."""
     ident = PurePosixPath(path).stem
-    findings = _file_name_findings(Path(path), shown)
+    findings = file_name_findings(Path(path), shown)
     if raw is not None and len(raw) > MAX_BYTES:
         size, raw = len(raw), None
     if raw is None:
@@ -427,7 +427,12 @@ def compare_revisions(
 
 
 def plan_history(
-    repo_root: Path, plan_path: Path | str, limit: int = 10, *, locale: Locale = "en"
+    repo_root: Path,
+    plan_path: Path | str,
+    limit: int = 10,
+    *,
+    locale: Locale = "en",
+    view: Callable[[Plan], Plan] | None = None,
 ) -> list[HistoryEntry]:
     """The last ``limit`` commits that touched a plan (following renames), newest first.
 
@@ -437,12 +442,14 @@ def plan_history(
     saw, the history is empty: no error.
     """
     try:
-        return _history(Path(repo_root), Path(plan_path), limit, locale)
+        return _history(Path(repo_root), Path(plan_path), limit, locale, view)
     except GitError:
         return []
 
 
-def _history(repo_root: Path, plan_path: Path, limit: int, locale: Locale) -> list[HistoryEntry]:
+def _history(
+    repo_root: Path, plan_path: Path, limit: int, locale: Locale, view: Callable[[Plan], Plan] | None
+) -> list[HistoryEntry]:
     top = _toplevel(repo_root)
     try:
         rel = (repo_root / plan_path).resolve().relative_to(top).as_posix()
@@ -475,7 +482,7 @@ def _history(repo_root: Path, plan_path: Path, limit: int, locale: Locale) -> li
             day = dt.date.fromisoformat(t.date)
         except ValueError:
             day = dt.date.today()
-        account = diff_loaded(a, b, (t.path_a, t.path_b), labels, day, locale)
+        account = diff_loaded(a, b, (t.path_a, t.path_b), labels, day, locale, view)
         entries.append(
             HistoryEntry(t.commit, t.date, t.author, t.subject, account.changes if account else [])
         )
@@ -559,13 +566,18 @@ def diff_loaded(
     labels: tuple[str | None, str | None],
     today: dt.date,
     locale: Locale,
+    view: Callable[[Plan], Plan] | None = None,
 ) -> AccountDiff | None:
     """The changes of one plan file between two sides (None: absent there); None when nothing changed.
 
-    ``labels`` name the sides (a revision, None for the working tree); ``locale`` is the default.
+    ``labels`` name the sides (a revision, None for the working tree); ``locale`` is the default;
+    ``view`` narrows both plans first (an audience), so changes to what it drops are not told.
     """
     plan_a = a.plan if a is not None and a.ok else None
     plan_b = b.plan if b is not None and b.ok else None
+    if view is not None:
+        plan_a = view(plan_a) if plan_a is not None else None
+        plan_b = view(plan_b) if plan_b is not None else None
     locales = [p.plan.locale for p in (plan_b, plan_a) if p is not None and p.plan.locale is not None]
     lang = locales[0] if locales else locale
     out = _Changes(lang)
@@ -980,3 +992,24 @@ def format_json(report: DiffReport) -> str:
 def format_report(report: DiffReport, fmt: str) -> str:
     """The report in one of :data:`FORMATS`."""
     return {"text": format_text, "markdown": format_markdown, "json": format_json}[fmt](report)
+
+
+def head_blobs(repo_root: Path, folder: Path) -> dict[Path, str]:
+    """The blob id at HEAD of every file under ``folder`` (empty without git): one git call.
+
+    A plan's history changes only with a commit that changes the plan, so its blob id at HEAD is
+    what a page showing the history depends on.
+    """
+    try:
+        top = _toplevel(repo_root)
+        rel = folder.resolve().relative_to(top).as_posix()
+        out = _git(top, "ls-tree", "-r", "-z", "HEAD", "--", rel or ".")
+    except (GitError, ValueError):
+        return {}
+    blobs = {}
+    for record in out.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3:
+            blobs[(top / os.fsdecode(name)).resolve()] = parts[2].decode()
+    return blobs

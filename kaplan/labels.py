@@ -339,6 +339,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "brief_pdf": ("会前简报", "Briefing"),
     "history": ("阶段历程", "Stage history"),
     "pipeline": ("销售漏斗", "Pipeline"),
+    "recent_history": ("近期变化", "Recent history"),
 }
 
 

@@ -71,7 +71,7 @@ def load_plan(path: Path, file: str | None = None) -> LoadedPlan:
     """Read, parse and validate one plan file; never raises for a user mistake."""
     shown = file if file is not None else str(path)
     ident = plan_id(path)
-    findings = _file_name_findings(path, shown)
+    findings = file_name_findings(path, shown)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -157,7 +157,7 @@ def load_plan_text(text: str, file: str, ident: str) -> LoadedPlan:
     return LoadedPlan(file, ident, plan, doc.lines, findings)
 
 
-def _file_name_findings(path: Path, file: str) -> list[Finding]:
+def file_name_findings(path: Path, file: str) -> list[Finding]:
     if SLUG_RE.match(path.stem) and path.suffix == ".yaml" and path.stem not in RESERVED_IDS:
         return []
     return [

@@ -245,8 +245,13 @@ class Labels:
         """Every stage with its label."""
         return [(n, stage_label(n, self.locale)) for n in STAGES]
 
-    def date(self, day: dt.date | None) -> str:
+    def date(self, day: dt.date | str | None) -> str:
         """A date as the locale writes it."""
+        if isinstance(day, str):
+            try:
+                return self.date(dt.date.fromisoformat(day))
+            except ValueError:
+                return day
         if day is None:
             return ""
         return f"{day.year}年{day.month}月{day.day}日" if self.locale == "zh" else day.isoformat()

@@ -1,0 +1,118 @@
+"""Account pages of the site show the plan's recent history from git, as the audience may see it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kaplan.cli import main
+
+TODAY = "2026-11-27"
+
+
+def git(repo: Path, *args: str, author: str = "Li Wei") -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": "li@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": "li@example.com",
+        "GIT_AUTHOR_DATE": "2026-10-02T10:00:00",
+        "GIT_COMMITTER_DATE": "2026-10-02T10:00:00",
+    }
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def build_site(repo: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> str:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(
+        main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY, *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
+
+
+def write(repo: Path, data: dict[str, Any]) -> None:
+    (repo / "plans").mkdir(exist_ok=True)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    (repo / "plans" / "acme.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> Path:
+    git(tmp_path, "init", "-q")
+    plan = make_plan()
+    plan["projects"][0]["stage"] = 3
+    plan["people"].append(
+        {"id": "ghost", "name": "GHOSTNAME", "private": True, "support": "neutral", "influence": "low"}
+    )
+    write(tmp_path, plan)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first plan")
+    plan["projects"][0]["stage"] = 5
+    plan["people"][-1]["support"] = "opponent"
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "after the site visit")
+    return tmp_path
+
+
+def test_account_page_tells_the_stage_move_with_date_and_author(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = build_site(repo, monkeypatch)
+    assert 'id="history"' in page
+    assert "Line upgrade: stage 3 → 5 (evaluation)" in page
+    assert "2026-10-02" in page
+    assert "Li Wei" in page
+
+
+def test_history_respects_the_audience(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    internal = build_site(repo, monkeypatch)
+    assert "GHOSTNAME" not in internal
+    private = build_site(repo, monkeypatch, "--audience", "private")
+    assert "GHOSTNAME" in private
+
+
+def test_a_new_commit_rebuilds_the_page_and_the_cache_skips_otherwise(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    build_site(repo, monkeypatch)
+    again = CliRunner().invoke(main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY])
+    assert "0 built, 1 up to date" in again.output
+    git(repo, "commit", "-q", "--allow-empty", "-m", "nothing")
+    assert (
+        "0 built, 1 up to date"
+        in CliRunner()
+        .invoke(main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY])
+        .output
+    )
+    plan = yaml.safe_load((repo / "plans" / "acme.yaml").read_text(encoding="utf-8"))
+    plan["projects"][0]["outcome"] = "won"
+    write(repo, plan)
+    git(repo, "commit", "-qam", "we won", author="Wang Fang")
+    page = build_site(repo, monkeypatch)
+    assert "Wang Fang" in page
+
+
+def test_without_git_the_section_is_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    write(tmp_path, make_plan())
+    page = build_site(tmp_path, monkeypatch)
+    assert 'id="history"' not in page
+
+
+def test_a_single_plan_build_has_no_history(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(
+        main, ["build", "plans/acme.yaml", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY]
+    )
+    assert result.exit_code == 0
+    assert 'id="history"' not in (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
