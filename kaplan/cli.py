@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -20,6 +21,7 @@ from kaplan.config import Project, load_project
 from kaplan.diff import FORMATS, compare_revisions, format_report
 from kaplan.files import write_atomic
 from kaplan.findings import Finding, count_by_severity, format_json
+from kaplan.init import InitError, init_repository
 from kaplan.rules import RULES, STRUCTURAL
 from kaplan.schema import plan_schema
 from kaplan.starter import StarterError, write_starter
@@ -190,12 +192,7 @@ def build(
     files = find_plan_files(paths, project)
     with _Progress(len(files)) as progress:
         report = build_site(files, project, options, jobs or os.cpu_count() or 1, progress.update)
-    for r in report.failed:
-        for f in r.findings:
-            if f.structural:
-                click.echo(f.text(), err=True)
-        if r.error:
-            click.echo(f"{r.file}: {r.error}", err=True)
+    _echo_failures(report.failed)
     where = _shown_path(options.out)
     site_note = f"; site: {where}/index.html" if options.site else ""
     click.echo(f"{report.summary()} — {where}{site_note}", err=True)
@@ -349,3 +346,106 @@ def diff_command(args: Sequence[str], fmt: str, today: str | None) -> None:
     report = compare_revisions(args, project, parse_today(today))
     click.echo(format_report(report, fmt), nl=False)
     sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@click.option(
+    "--pdf/--no-pdf", default=False, show_default=True, help="Also build PDFs and briefings (slower)."
+)
+@click.option(
+    "--audience", type=click.Choice(AUDIENCES), help="Who the documents are for (default from kaplan.yaml)."
+)
+@_usage_errors
+def serve(port: int, pdf: bool, audience: Audience | None) -> None:
+    """Preview the site on 127.0.0.1, rebuilt when a plan, kaplan.yaml or a template is saved.
+
+    \b
+    Built in a temporary folder: build/ is left alone. Open pages reload by themselves.
+    Example:
+      kaplan serve --port 8001 --audience external
+    """
+    from kaplan.serve import PreviewServer, serve_forever_until_interrupt
+
+    project = _project()
+    if _echo_config_findings(project):
+        sys.exit(1)
+    c = project.config
+    watch = [
+        project.resolve(c.plans),
+        project.file or project.root / "kaplan.yaml",
+        project.resolve(c.templates),
+    ]
+    with tempfile.TemporaryDirectory(prefix="kaplan-serve-") as tmp:
+
+        def rebuild(changed: Sequence[Path]) -> str:
+            fresh = _project()  # kaplan.yaml may be what changed
+            if _echo_config_findings(fresh):
+                raise click.ClickException("kaplan.yaml has errors; kept the previous preview")
+            options = BuildOptions(
+                Path(tmp),
+                pdf=pdf,
+                brief=pdf,
+                site=True,
+                audience=audience or fresh.config.audience,
+                today=parse_today(None),
+            )
+            report = build_site(
+                find_plan_files((), fresh), fresh, options, (os.cpu_count() or 1) if pdf else 1
+            )
+            _echo_failures(report.failed)
+            return report.summary()
+
+        click.echo(f"built: {rebuild([])}", err=True)
+        server = PreviewServer(Path(tmp), watch, rebuild, port=port)
+        try:
+            server.start()
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on port {port}: {exc.strerror}; try --port 0"
+            ) from None
+        click.echo(f"serving {server.url} (Ctrl-C to stop)")
+        serve_forever_until_interrupt(server)
+
+
+def _echo_failures(failed: Sequence[PlanResult]) -> None:
+    """Why each failed plan failed: its structural findings, or its build error."""
+    for r in failed:
+        for f in r.findings:
+            if f.structural:
+                click.echo(f.text(), err=True)
+        if r.error:
+            click.echo(f"{r.file}: {r.error}", err=True)
+
+
+@main.command("init")
+@click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
+@click.option("--locale", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Language.")
+@_usage_errors
+def init_command(folder: Path, locale: str) -> None:
+    """Create a plans repository: kaplan.yaml, a starter plan, Makefile, pre-commit hook and CI.
+
+    \b
+    Example:
+      kaplan init key-accounts --locale zh
+    """
+    try:
+        written = init_repository(folder, locale, parse_today(None))
+    except InitError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    steps = [] if folder == Path(".") else [f"cd {folder}"]
+    steps += [
+        "git init && make            # check the plans, build dossiers and the site",
+        "kaplan new ID --name NAME   # a plan per account, like plans/example-account.yaml",
+        "pre-commit install          # check changed plans before each commit",
+        "GitHub: Settings → Pages → Source: GitHub Actions (mind who can see the site)",
+    ]
+    click.echo("\nnext steps:\n" + "\n".join(f"  {step}" for step in steps))

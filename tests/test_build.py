@@ -118,7 +118,10 @@ def test_audience_flag_reaches_the_output(
     write_plan(make_plan(people=people), "acme")
     page = repo / "out" / "accounts" / "acme.html"
     for audience, shown in (("private", True), ("internal", False), ("external", False)):
-        assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site", "--audience", audience).exit_code == 0
+        assert (
+            build("--out", "out", "--no-pdf", "--no-brief", "--no-site", "--audience", audience).exit_code
+            == 0
+        )
         assert ("PERSONAL-FAMILY-MARK" in page.read_text(encoding="utf-8")) is shown, audience
     (repo / "kaplan.yaml").write_text("audience: private\n", encoding="utf-8")
     assert build("--out", "out", "--no-pdf", "--no-brief", "--no-site").exit_code == 0
