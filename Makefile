@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei
+# Only the tests need these: poppler-utils (pdffonts) and a headless browser for the site check.
+TEST_APT_PACKAGES := poppler-utils chromium
 
-.PHONY: all setup system-deps check build test lint bench schema golden clean
+.PHONY: all setup system-deps test-deps apt-install check build test lint bench schema golden clean
 
 all: setup build
 
@@ -19,8 +21,14 @@ $(STAMP): pyproject.toml
 
 # WeasyPrint needs Pango; harfbuzz-subset makes PDF font subsetting ~10x faster; the CJK font renders Chinese.
 system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt-install:
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do \
+	for pkg in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -39,7 +47,7 @@ check: setup
 build: setup
 	$(BIN)/kaplan build
 
-test: setup
+test: setup test-deps
 	$(BIN)/pytest
 
 lint: setup
