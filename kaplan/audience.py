@@ -5,7 +5,9 @@ never reaches a template, an HTML byte, a PDF or a search index.
 - ``internal``: no ``people[].personal``, no personal needs or cruxes, no ``private: true`` items.
 - ``external``: also no assessments or intelligence (influence, support, coverage, political,
   standing, notes, relationships, buying-team mode and win, competitors, installed base,
-  project competition, hidden needs, cruxes, red flags, our criteria ranking, SWOT).
+  project competition, hidden needs, cruxes, red flags, our criteria ranking, SWOT) and, beyond
+  the spec's list because they are strategy too, project strengths (our leverage), project notes
+  and the coach, champion and blocker roles.
 References to something dropped are removed with it.
 """
 
@@ -25,6 +27,7 @@ Audience = Literal["private", "internal", "external"]
 AUDIENCES: tuple[Audience, ...] = ("private", "internal", "external")
 
 M = TypeVar("M", bound=BaseModel)
+ALLIES = frozenset({"coach", "champion", "blocker"})
 
 
 @dataclass
@@ -130,9 +133,17 @@ def _external(plan: Plan) -> Plan:
     projects = [
         p.model_copy(
             update={
-                "buying_team": [m.model_copy(update={"mode": None, "win": None}) for m in p.buying_team],
+                # Who is our coach or champion, and who blocks us, is intelligence too.
+                "buying_team": [
+                    m.model_copy(
+                        update={"mode": None, "win": None, "roles": [r for r in m.roles if r not in ALLIES]}
+                    )
+                    for m in p.buying_team
+                ],
                 "competition": [],
                 "red_flags": [],
+                "strengths": [],  # our leverage: strategy a partner must not read
+                "notes": None,
                 "criteria": [
                     c.model_copy(update={"shaped_by_us": False, "our_rank": None}) for c in p.criteria
                 ],

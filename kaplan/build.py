@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -314,8 +315,12 @@ def build_site(
     options: BuildOptions,
     jobs: int = 1,
     progress: Callable[[PlanResult], None] | None = None,
+    complete: bool = True,
 ) -> SiteReport:
     """Build every plan that changed, remove outputs of plans that are gone, then write the site.
+
+    ``complete`` says ``files`` are every plan of the repository; only then are the outputs of
+    plans not among them removed (building one plan must not delete the others).
 
     Two phases, as a site generator should: first every plan is built or taken from the cache,
     then the index and search are written from all of them.
@@ -333,10 +338,9 @@ def build_site(
             and entry.summary is not None
             and all((options.out / o).is_file() for o in entry.outputs)
         )
-        if fresh and entry is not None and entry.summary is not None:
-            done[task.ident] = PlanResult(
-                task.ident, task.file, skipped=True, summary=AccountSummary.from_json(entry.summary)
-            )
+        summary = _cached_summary(entry.summary) if fresh and entry is not None else None
+        if summary is not None:
+            done[task.ident] = PlanResult(task.ident, task.file, skipped=True, summary=summary)
             if progress:
                 progress(done[task.ident])
         else:
@@ -347,21 +351,37 @@ def build_site(
         if result.ok and result.summary is not None:
             written = [str(p.relative_to(options.out.resolve())) for p in result.written]
             entry.key = keys[result.ident]
-            entry.outputs = sorted(set(entry.outputs) | set(written)) if options.shard else sorted(written)
+            # Outputs of earlier builds (a PDF before a --no-pdf build) stay the plan's, to remove with it.
+            earlier = {o for o in entry.outputs if (options.out / o).is_file()}
+            entry.outputs = sorted(earlier | set(written))
             entry.summary = result.summary.to_json()
         else:
             entry.key = ""  # try again next time
-    removed = _remove_gone(options.out, manifest, {t.ident for t in tasks})
+    removed = _remove_gone(options.out, manifest, {t.ident for t in tasks}) if complete else []
     results = [done[t.ident] for t in tasks]
     site_files: list[Path] = []
     if options.site:
         summaries = [r.summary for r in results if r.ok and r.summary is not None]
+        # Building some plans with --site keeps the other plans already built on the index.
+        current = {t.ident for t in tasks}
+        others = (_cached_summary(e.summary) for i, e in sorted(manifest.plans.items()) if i not in current)
+        summaries += [a for a in others if a is not None]
         failed = [r.ident for r in results if not r.ok]
         site_files = write_site(
             options.out, summaries, failed, project, options.audience, make_env(dirs), dirs
         )
     save_manifest(options.out, manifest)
     return SiteReport(results, removed, site_files, time.perf_counter() - started)
+
+
+def _cached_summary(data: dict[str, Any] | None) -> AccountSummary | None:
+    """A summary read back from the manifest; None (so the plan is rebuilt) if it is mangled."""
+    if data is None:
+        return None
+    try:
+        return AccountSummary.from_json(data)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def _remove_gone(out: Path, manifest: Manifest, current: set[str]) -> list[Path]:

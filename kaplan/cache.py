@@ -68,14 +68,25 @@ class Manifest:
 
 
 def load_manifest(out: Path) -> Manifest:
-    """The manifest of an output folder (empty when missing or unreadable)."""
+    """The manifest of an output folder; empty when missing, unreadable or not what kaplan wrote."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            return Manifest()
-        return Manifest({ident: Entry(**entry) for ident, entry in data["plans"].items()})
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError):
         return Manifest()
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("plans"), dict):
+        return Manifest()
+    plans = {}
+    for ident, entry in data["plans"].items():
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("outputs"), list)
+            and all(isinstance(o, str) for o in entry["outputs"])
+            and (entry.get("summary") is None or isinstance(entry["summary"], dict))
+        ):
+            return Manifest()
+        plans[ident] = Entry(entry["key"], entry["outputs"], entry.get("summary"))
+    return Manifest(plans)
 
 
 def save_manifest(out: Path, manifest: Manifest) -> None:

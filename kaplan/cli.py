@@ -191,7 +191,9 @@ def build(
     )
     files = find_plan_files(paths, project)
     with _Progress(len(files)) as progress:
-        report = build_site(files, project, options, jobs or os.cpu_count() or 1, progress.update)
+        report = build_site(
+            files, project, options, jobs or os.cpu_count() or 1, progress.update, complete=not paths
+        )
     _echo_failures(report.failed)
     where = _shown_path(options.out)
     site_note = f"; site: {where}/index.html" if options.site else ""

@@ -216,7 +216,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "project": ("项目", "Project"),
     "stage": ("阶段", "Stage"),
     "stage_n": ("第 {n} 阶段", "Stage {n}"),
-    "since": ("起始", "since"),
+    "since_date": ("自 {date} 起", "since {date}"),
+    "in_use_since": ("启用年份", "In use since"),
     "value": ("金额", "Value"),
     "outcome": ("结果", "Outcome"),
     "purpose": ("采购目的", "Purpose"),
@@ -339,6 +340,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "brief_pdf": ("会前简报", "Briefing"),
     "history": ("阶段历程", "Stage history"),
     "pipeline": ("销售漏斗", "Pipeline"),
+    "to_win_over": ("需要争取或化解", "To win over"),
+    "not_assessed": ("未评估", "Not assessed"),
     "recent_history": ("近期变化", "Recent history"),
 }
 

@@ -334,7 +334,8 @@ class DocumentView:
     @property
     def confidentiality(self) -> str:
         """The marking printed on every page."""
-        return self.brand.confidentiality or self.labels.enum("audience", self.audience)
+        edition = self.labels.enum("audience", self.audience)
+        return f"{edition} · {self.brand.confidentiality}" if self.brand.confidentiality else edition
 
     def money(self, value: MoneyValue | None) -> str:
         """Money in the plan's currency, written for the locale (万/亿 in Chinese)."""
@@ -378,6 +379,23 @@ class DocumentView:
     def red_flags(self) -> list[tuple[str, str]]:
         """Red flags of open projects, with the project's name."""
         return [(p.name, flag) for p in self.open_projects() for flag in p.red_flags]
+
+    def to_win_over(self) -> list[tuple[Person, list[str]]]:
+        """People of open projects who can stop the deal: blockers, approvers, and skeptics or
+        opponents with high influence, with their roles."""
+        found: dict[str, tuple[Person, list[str]]] = {}
+        for project in self.open_projects():
+            for member in project.buying_team:
+                person = self.people_by_id.get(member.person)
+                if person is None:
+                    continue
+                hostile = person.influence == "high" and person.support in ("skeptic", "opponent")
+                gate = [r for r in member.roles if r in ("blocker", "approver", "economic_buyer")]
+                if hostile or "blocker" in gate or ("approver" in gate and person.support != "champion"):
+                    roles = found.setdefault(person.id, (person, []))[1]
+                    roles.extend(r for r in member.roles if r not in roles)
+        keep = {p.id for p, _, _ in self.key_people()}
+        return [v for k, v in found.items() if k not in keep or v[0].support in ("skeptic", "opponent")]
 
     def overdue(self, due: dt.date | None, status: str) -> bool:
         """Whether an action is overdue today."""

@@ -46,7 +46,8 @@ SENTINELS: dict[str, tuple[str | None, bool]] = {
     S("KEEPPERSON"): (None, False),
     S("KEEPNEED"): (None, False),
     S("KEEPCRITERION"): (None, False),
-    S("KEEPSTRENGTH"): (None, False),
+    # our leverage is strategy: kaplan drops it for partners beyond the spec's list
+    S("KEEPSTRENGTH"): ("external", False),
     S("KEEPACTION"): (None, True),
     S("KEEPPROJECT"): (None, True),
     # people[].personal
