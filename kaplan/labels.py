@@ -63,7 +63,7 @@ _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "unknown": ("未知", "Unknown"),
     },
     "support": {
-        "champion": ("铁杆支持", "Champion"),
+        "champion": ("铁杆支持", "Strong supporter"),
         "supporter": ("支持", "Supporter"),
         "neutral": ("中立", "Neutral"),
         "skeptic": ("怀疑", "Skeptic"),

@@ -442,6 +442,33 @@ def test_site_flag_builds_the_site_for_named_plans_too(repo: Path, plans: list[s
     assert not (repo / "bare" / "assets").exists()
 
 
+def test_a_partial_site_build_keeps_the_other_accounts_on_the_index(repo: Path, plans: list[str]) -> None:
+    assert build("--no-pdf", "--no-brief").exit_code == 0
+    assert build("plans/quiet.yaml", "--site", "--no-pdf", "--no-brief").exit_code == 0
+    index = parse(repo / "build" / "index.html")
+    assert sorted(dashboard_rows(index)) == ["Quiet Paper", "Test Steel", "鞍山特钢"]
+    assert_links_resolve(repo / "build")
+    assert_search_targets_exist(repo / "build")
+
+
+def test_a_partial_site_build_for_another_audience_shows_nothing_of_the_first(
+    repo: Path, plans: list[str]
+) -> None:
+    """The index and search of an external build never carry summaries cached by an internal build."""
+    assert build("--no-pdf", "--no-brief", "--audience", "internal").exit_code == 0
+    result = build("plans/quiet.yaml", "--site", "--no-pdf", "--no-brief", "--audience", "external")
+    assert result.exit_code == 0, result.output
+    files = site_text(repo / "build")
+    leaks = [
+        (name, s)
+        for name in ("index.html", "assets/search-index.js")
+        for s in EXTERNAL_DROPS
+        if s in files[name]
+    ]
+    assert leaks == []
+    assert "rag-" not in files["index.html"]
+
+
 def test_no_remote_urls_or_cdn_anywhere(repo: Path, plans: list[str]) -> None:
     assert build().exit_code == 0
     out = repo / "build"
