@@ -355,6 +355,7 @@ def build_site(
             earlier = {o for o in entry.outputs if (options.out / o).is_file()}
             entry.outputs = sorted(earlier | set(written))
             entry.summary = result.summary.to_json()
+            entry.audience = options.audience
         else:
             entry.key = ""  # try again next time
     removed = _remove_gone(options.out, manifest, {t.ident for t in tasks}) if complete else []
@@ -364,7 +365,11 @@ def build_site(
         summaries = [r.summary for r in results if r.ok and r.summary is not None]
         # Building some plans with --site keeps the other plans already built on the index.
         current = {t.ident for t in tasks}
-        others = (_cached_summary(e.summary) for i, e in sorted(manifest.plans.items()) if i not in current)
+        others = (
+            _cached_summary(e.summary)
+            for i, e in sorted(manifest.plans.items())
+            if i not in current and e.audience == options.audience  # never another audience's view
+        )
         summaries += [a for a in others if a is not None]
         failed = [r.ident for r in results if not r.ok]
         site_files = write_site(

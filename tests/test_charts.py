@@ -449,7 +449,7 @@ def cell_of(svg: str, name: str) -> tuple[str, str]:
 
 def test_power_map_places_people_in_their_cell() -> None:
     svg = power_map(zh_plan(), "en")
-    assert cell_of(svg, "李华") == ("High", "Champion")
+    assert cell_of(svg, "李华") == ("High", "Strong supporter")
     assert cell_of(svg, "张伟") == ("High", "Skeptic")
     assert cell_of(svg, "黄敏") == ("Low", "Opponent")
     assert cell_of(svg, "孙丽") == ("Unknown", "Unknown")
