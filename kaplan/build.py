@@ -18,9 +18,10 @@ from kaplan.audience import Audience, for_audience
 from kaplan.cache import Entry, Manifest, context_hash, load_manifest, plan_key, save_manifest
 from kaplan.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Project
-from kaplan.diff import HistoryEntry, head_blobs, plan_history
+from kaplan.diff import HistoryEntry, plan_history
 from kaplan.files import write_atomic
 from kaplan.findings import Finding
+from kaplan.git import head_blobs
 from kaplan.load import MAX_BYTES, plan_id
 from kaplan.model import Locale, Plan
 from kaplan.pdf import render_pdf
@@ -355,7 +356,7 @@ def build_site(
             earlier = {o for o in entry.outputs if (options.out / o).is_file()}
             entry.outputs = sorted(earlier | set(written))
             entry.summary = result.summary.to_json()
-            entry.audience = options.audience
+            entry.view = _view(options)
         else:
             entry.key = ""  # try again next time
     removed = _remove_gone(options.out, manifest, {t.ident for t in tasks}) if complete else []
@@ -368,7 +369,7 @@ def build_site(
         others = (
             _cached_summary(e.summary)
             for i, e in sorted(manifest.plans.items())
-            if i not in current and e.audience == options.audience  # never another audience's view
+            if i not in current and e.view == _view(options)  # never another audience's or day's view
         )
         summaries += [a for a in others if a is not None]
         failed = [r.ident for r in results if not r.ok]
@@ -377,6 +378,11 @@ def build_site(
         )
     save_manifest(options.out, manifest)
     return SiteReport(results, removed, site_files, time.perf_counter() - started)
+
+
+def _view(options: BuildOptions) -> str:
+    """What a dashboard summary depends on besides its plan: who sees it, and on which day."""
+    return f"{options.audience}/{options.today.isoformat()}"
 
 
 def _cached_summary(data: dict[str, Any] | None) -> AccountSummary | None:

@@ -58,7 +58,7 @@ class Entry:
     key: str
     outputs: list[str] = field(default_factory=list)
     summary: dict[str, Any] | None = None
-    audience: str = ""  # whose eyes the summary was made for
+    view: str = ""  # the audience and day the summary was made for
 
 
 @dataclass
@@ -84,10 +84,10 @@ def load_manifest(out: Path) -> Manifest:
             and isinstance(entry.get("outputs"), list)
             and all(isinstance(o, str) for o in entry["outputs"])
             and (entry.get("summary") is None or isinstance(entry["summary"], dict))
-            and isinstance(entry.get("audience", ""), str)
+            and isinstance(entry.get("view", ""), str)
         ):
             return Manifest()
-        plans[ident] = Entry(entry["key"], entry["outputs"], entry.get("summary"), entry.get("audience", ""))
+        plans[ident] = Entry(entry["key"], entry["outputs"], entry.get("summary"), entry.get("view", ""))
     return Manifest(plans)
 
 
@@ -96,7 +96,7 @@ def save_manifest(out: Path, manifest: Manifest) -> None:
     data = {
         "format": FORMAT,
         "plans": {
-            ident: {"key": e.key, "outputs": e.outputs, "summary": e.summary, "audience": e.audience}
+            ident: {"key": e.key, "outputs": e.outputs, "summary": e.summary, "view": e.view}
             for ident, e in sorted(manifest.plans.items())
         },
     }

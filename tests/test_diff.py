@@ -18,17 +18,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from kaplan.changes import KINDS, AccountDiff, Change, diff_plans
 from kaplan.check import UsageError, parse_today
 from kaplan.config import load_project
 from kaplan.diff import (
     FORMATS,
-    KINDS,
-    AccountDiff,
-    Change,
     DiffReport,
     Scope,
     compare_revisions,
-    diff_plans,
     diff_revisions,
     format_json,
     format_markdown,

@@ -19,7 +19,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
+from conftest import BASE_PLAN, merge
 
 import kaplan.build
 from kaplan.cli import main
@@ -286,6 +288,30 @@ def plans(repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., 
     return sorted(data)
 
 
+@pytest.fixture(scope="module")
+def site_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three plans and a full default build (fake PDFs), made once for the tests that only read it."""
+    root = tmp_path_factory.mktemp("site-once")
+    (root / "plans").mkdir()
+    for ident, plan in site_plans(lambda **overrides: merge(BASE_PLAN, overrides)).items():
+        text = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)
+        (root / "plans" / f"{ident}.yaml").write_text(text, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.delenv("KAPLAN_TODAY", raising=False)
+        mp.setattr(kaplan.build, "render_pdf", lambda html, dirs: b"%PDF-fake")
+        assert build().exit_code == 0
+    return root
+
+
+@pytest.fixture
+def site(site_once: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """OUT of :func:`site_once` (read only), with its repository as the current folder."""
+    monkeypatch.chdir(site_once)
+    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+    return site_once / "build"
+
+
 # --- links ------------------------------------------------------------------------------------------------
 
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src"}
@@ -430,6 +456,17 @@ def test_every_link_and_asset_resolves_to_a_file_in_out(
         assert list(out.rglob("*.pdf")) == []
 
 
+def test_a_site_without_html_pages_links_only_the_pdfs(repo: Path, plans: list[str]) -> None:
+    assert build("--no-html").exit_code == 0
+    out = repo / "build"
+    assert list((out / "accounts").glob("*.html")) == []
+    assert_links_resolve(out)
+    assert_search_targets_exist(out)
+    hrefs = [u for _, u in local_links(parse(out / "index.html"))]
+    assert "accounts/acme.pdf" in hrefs
+    assert [h for h in hrefs if h.endswith(".html")] == []
+
+
 def test_site_flag_builds_the_site_for_named_plans_too(repo: Path, plans: list[str]) -> None:
     assert build("plans/acme.yaml", "--no-pdf", "--no-brief").exit_code == 0
     assert not (repo / "build" / "index.html").exists()
@@ -469,9 +506,30 @@ def test_a_partial_site_build_for_another_audience_shows_nothing_of_the_first(
     assert "rag-" not in files["index.html"]
 
 
-def test_no_remote_urls_or_cdn_anywhere(repo: Path, plans: list[str]) -> None:
-    assert build().exit_code == 0
-    out = repo / "build"
+def test_a_partial_site_build_on_a_later_day_shows_no_outdated_staleness(
+    repo: Path, plans: list[str]
+) -> None:
+    """Test Steel, reviewed 2026-11-01, is fresh on --today 2026-11-27 and stale by 2027-06-01."""
+    assert build("--no-pdf", "--no-brief").exit_code == 0
+    later = run(
+        "build",
+        "plans/quiet.yaml",
+        "--site",
+        "--no-pdf",
+        "--no-brief",
+        "--jobs",
+        "1",
+        "--today",
+        "2027-06-01",
+    )
+    assert later.exit_code == 0, later.output
+    rows = dashboard_rows(parse(repo / "build" / "index.html"))
+    if "Test Steel" in rows:  # shown only as it stands on the day the index is built for
+        assert "stale" in rows["Test Steel"]["Last review"]
+
+
+def test_no_remote_urls_or_cdn_anywhere(site: Path) -> None:
+    out = site
     for path in [*html_files(out), *out.rglob("*.css"), *out.rglob("*.js")]:
         text = re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", path.read_text(encoding="utf-8"))  # names, not URLs
         assert not re.search(r"(https?:|file:)//|(?<![\w:])//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), path
@@ -494,9 +552,8 @@ def dashboard_rows(index: Page) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def test_dashboard_shows_every_account(repo: Path, plans: list[str]) -> None:
-    assert build().exit_code == 0
-    out = repo / "build"
+def test_dashboard_shows_every_account(site: Path) -> None:
+    out = site
     index = parse(out / "index.html")
     rows = dashboard_rows(index)
     assert sorted(rows) == ["Quiet Paper", "Test Steel", "鞍山特钢"]
@@ -540,9 +597,8 @@ def test_dashboard_shows_every_account(repo: Path, plans: list[str]) -> None:
         assert part in meta, meta
 
 
-def test_pipeline_board_has_the_eight_stages_with_totals_per_currency(repo: Path, plans: list[str]) -> None:
-    assert build("--no-pdf", "--no-brief").exit_code == 0
-    index = parse(repo / "build" / "index.html")
+def test_pipeline_board_has_the_eight_stages_with_totals_per_currency(site: Path) -> None:
+    index = parse(site / "index.html")
     board = index.root.find("div", class_="board")
     columns = board.find_all("section", class_="column")
     assert [c.find("span", class_="n").text() for c in columns] == [str(n) for n in range(1, 9)]
@@ -591,9 +647,8 @@ def test_board_two_currencies_in_one_stage_and_chinese_money(
 # --- search -----------------------------------------------------------------------------------------------
 
 
-def test_search_index_has_accounts_people_competitors_needs_and_cruxes(repo: Path, plans: list[str]) -> None:
-    assert build("--no-pdf", "--no-brief").exit_code == 0
-    out = repo / "build"
+def test_search_index_has_accounts_people_competitors_needs_and_cruxes(site: Path) -> None:
+    out = site
     raw = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "鞍山特钢" in raw
     assert "王芳" in raw
@@ -676,9 +731,8 @@ def test_the_site_shows_only_what_the_audience_may_see(repo: Path, plans: list[s
 # --- HTML shape -------------------------------------------------------------------------------------------
 
 
-def test_every_page_is_well_formed_html5(repo: Path, plans: list[str]) -> None:
-    assert build().exit_code == 0
-    out = repo / "build"
+def test_every_page_is_well_formed_html5(site: Path) -> None:
+    out = site
     pages = [parse(p) for p in html_files(out)]
     assert [p.path.relative_to(out).as_posix() for p in pages] == [
         "accounts/acme.html",
@@ -722,9 +776,8 @@ def test_every_page_is_well_formed_html5(repo: Path, plans: list[str]) -> None:
             assert "alt" in img.attrs, (name, img.attrs)
 
 
-def test_index_controls_have_labels_and_sortable_headers(repo: Path, plans: list[str]) -> None:
-    assert build("--no-pdf", "--no-brief").exit_code == 0
-    index = parse(repo / "build" / "index.html")
+def test_index_controls_have_labels_and_sortable_headers(site: Path) -> None:
+    index = parse(site / "index.html")
     labelled_for = {n.attrs["for"] for n in index.root.find_all("label") if "for" in n.attrs}
     controls = index.root.find_all("input") + index.root.find_all("select") + index.root.find_all("textarea")
     assert {c.attrs.get("id") for c in controls} >= {"q", "filter", "tier", "rag"}
@@ -794,16 +847,15 @@ PROBE_BODY = """<script>
 
 
 @pytest.mark.pdf
-def test_site_runs_in_a_real_browser_without_errors(repo: Path, plans: list[str], tmp_path: Path) -> None:
+def test_site_runs_in_a_real_browser_without_errors(site: Path, tmp_path: Path) -> None:
     """Headless Chromium loads index.html from file://: site.js runs, searches, sorts and filters.
 
     A copy of OUT gets two scripts added to index.html (an error trap first in <head>, a probe last in
     <body>) that type into the controls through DOM events and write what they see into the page.
     """
     assert Path(CHROMIUM).is_file(), "chromium is needed: apt-get install chromium"
-    assert build("--no-pdf", "--no-brief").exit_code == 0
     probe = tmp_path / "probe"
-    shutil.copytree(repo / "build", probe)
+    shutil.copytree(site, probe)
     index = (probe / "index.html").read_text(encoding="utf-8")
     assert index.count("<head>") == 1
     assert index.count("</body>") == 1
