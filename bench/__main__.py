@@ -6,6 +6,8 @@ folder, then times, best of N each:
       coaching rules, health, text output);
   (b) reading the same files and ``yaml.load(text, Loader=yaml.CSafeLoader)``.
 Targets (issue "The plan format, its loader, and kaplan check"): ≥ 500 plans/s, ≤ 3× the bare parse.
+Also run by default, or alone with ``--only``: ``pdf`` (bench/pdf.py: the PDF step against bare
+WeasyPrint) and ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers).
 """
 
 from __future__ import annotations
@@ -89,9 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=int, default=1000, help="corpus size (default 1000)")
     parser.add_argument("--seed", type=int, default=20261127, help="corpus seed")
     parser.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
-    parser.add_argument("--profile", action="store_true", help="also profile one check pass (cProfile)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also profile one check pass and one site build (cProfile)"
+    )
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to show")
-    parser.add_argument("--only", choices=["check", "pdf"], help="run one benchmark (default: all of them)")
+    parser.add_argument(
+        "--only", choices=["check", "pdf", "site"], help="run one benchmark (default: all of them)"
+    )
     args = parser.parse_args(argv)
     ok = True
     if args.only in (None, "check"):
@@ -100,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import pdf
 
         ok = pdf.run(args.repeat) and ok
+    if args.only in (None, "site"):
+        from bench import site
+
+        ok = site.run(args.plans, args.seed, args.repeat, args.profile, args.top) and ok
     return 0 if ok else 1
 
 

@@ -31,10 +31,10 @@ from kaplan.render import (
     Links,
     ThemeError,
     build_view,
-    make_env,
     render_brief,
     render_dossier,
     theme_dirs,
+    theme_env,
 )
 from kaplan.site import AccountSummary, summarize, write_site
 
@@ -106,7 +106,7 @@ def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
 def render_outputs(view: DocumentView, project: Project, suffixes: Sequence[str]) -> dict[str, bytes | str]:
     """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf), rendered in memory."""
     dirs = theme_dirs(project)
-    env = make_env(dirs)
+    env = theme_env(tuple(dirs))
     dossier = render_dossier(view, env)
     outputs: dict[str, bytes | str] = {}
     if ".html" in suffixes:
@@ -371,10 +371,10 @@ def build_site(
             for i, e in sorted(manifest.plans.items())
             if i not in current and e.view == _view(options)  # never another audience's or day's view
         )
-        summaries += [a for a in others if a is not None]
+        summaries += [a for a in others if a is not None and a.html and (options.out / a.html).is_file()]
         failed = [r.ident for r in results if not r.ok]
         site_files = write_site(
-            options.out, summaries, failed, project, options.audience, make_env(dirs), dirs
+            options.out, summaries, failed, project, options.audience, theme_env(tuple(dirs)), dirs
         )
     save_manifest(options.out, manifest)
     return SiteReport(results, removed, site_files, time.perf_counter() - started)

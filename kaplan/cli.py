@@ -176,7 +176,7 @@ def build(
     if _echo_config_findings(project):
         sys.exit(1)
     try:
-        shares = parse_shard(shard) if shard else None
+        shares = parse_shard(shard) if shard is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     options = BuildOptions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,15 @@ def make_env(dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["md"] = render_markdown
     env.filters["css_string"] = css_string
     return env
+
+
+@functools.lru_cache(maxsize=8)
+def theme_env(dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """One environment per process and theme, so templates compile once rather than once per plan.
+
+    Jinja still checks each template's file time, so an edited template is picked up (kaplan serve).
+    """
+    return make_env(dirs)
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
