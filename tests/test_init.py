@@ -211,7 +211,11 @@ def test_makefile_targets(tmp_path: Path) -> None:
     assert "KAPLAN ?= kaplan" in text
     assert "pip install kaplan" in text
     dry = subprocess.run(
-        ["make", "-n", "all", "site", "clean"], cwd=repo, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "all", "site", "clean"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert dry.stdout.splitlines()[:2] == ["kaplan check ", "kaplan build "]  # check first, then build
     assert "rm -rf build" in dry.stdout
