@@ -28,13 +28,13 @@ from kaplan.svg import (
     _colour,
     _ink_on,
     _mix,
+    _multiline,
     _n,
     _path,
     _rect,
     _svg,
     _t,
     _text,
-    _truncate,
     text_width,
     wrap,
 )
@@ -57,54 +57,87 @@ def power_map(
     _colour(accent, DEFAULT_ACCENT)
     width = width_mm * PT_PER_MM
     people = [p for p in plan.people if p.status == "active"]
+    # the "unknown" row and column only when someone is in them
+    supports = [s for s in SUPPORT_ORDER if s != "unknown" or any(p.support == s for p in people)]
+    influences = [i for i in INFLUENCE_ORDER if i != "unknown" or any(p.influence == i for p in people)]
     label_pt = 8.5
     axis_w = 14.0
-    row_label_w = max(text_width(enum_label("influence", i, locale), 8.5, True) for i in INFLUENCE_ORDER) + 8
+    row_label_w = max(text_width(enum_label("influence", i, locale), 8.5, True) for i in influences) + 8
     left = axis_w + row_label_w
     gap = 2.0
     split = 8.0  # the unknown column and row stand apart
     dot = 10.0
-    line_h = 12.0
+    line_h = 12.0  # one entry
+    wrap_h = 10.0  # the second line of a long name
     cells: dict[tuple[Influence, Support], list[Person]] = {}
     for p in people:
         cells.setdefault((p.influence, p.support), []).append(p)
-    widths, subcols = _power_columns(cells, width - left - split - 5 * gap, label_pt, dot, locale)
+    n_cols = len(supports)
+    has_split = supports[-1] == "unknown"
+    room = width - left - (split if has_split else 0.0) - (n_cols - 1) * gap
+    widths, subcols = _power_columns(cells, supports, room, label_pt, dot, locale)
     col_x: list[float] = []
     x = left
-    for i, w in enumerate(widths):
-        col_x.append(x + (split if i == 5 else 0.0))
+    for s, w in zip(supports, widths, strict=True):
+        col_x.append(x + (split if s == "unknown" else 0.0))
         x += w + gap
     head_h = 24.0
     body: list[str] = []
-    for i, s in enumerate(SUPPORT_ORDER):
+    for i, s in enumerate(supports):
         cx = col_x[i] + widths[i] / 2
         body.append(_text(cx, 10, enum_label("support", s, locale), 8.5, INK, bold=True, anchor="middle"))
         body.append(
             _rect(col_x[i] + 6, 15, widths[i] - 12, 3.5, SUPPORT_FILL[s], stroke=BORDER, width=0.4, rx=1.5)
         )
+    # each name on one line if it fits its place in the cell, else on two
+    names: dict[tuple[Influence, Support], list[tuple[str, list[str]]]] = {}
+    for (inf, s), ps in cells.items():
+        i = supports.index(s)
+        room_name = (widths[i] - 8) / subcols[s] - dot - 2
+        names[(inf, s)] = [(_clean(p.name), wrap(p.name, room_name, label_pt, 2)) for p in ps]
+
+    def lines_h(entries: list[tuple[str, list[str]]], per: int) -> list[float]:
+        """Heights of the lines of entries in a cell, ``per`` entries side by side."""
+        return [
+            max(line_h + wrap_h * (len(lines) - 1) for _, lines in entries[k : k + per])
+            for k in range(0, len(entries), per)
+        ]
+
     y = head_h
     row_tops: list[float] = []
-    for inf in INFLUENCE_ORDER:
+    known_bottom = y
+    for inf in influences:
         if inf == "unknown":
             y += split - gap
-        rows = max(math.ceil(len(cells.get((inf, s), [])) / subcols[s]) for s in SUPPORT_ORDER)
-        row_h = max(30.0, 8 + rows * line_h + 4)
+        content = max(
+            (sum(lines_h(names.get((inf, s), []), subcols[s])) for s in supports),
+            default=0.0,
+        )
+        row_h = max(30.0, 8 + content + 4)
         row_tops.append(y)
         label = enum_label("influence", inf, locale)
         body.append(_text(left - 6, y + row_h / 2 + 3, label, 8.5, INK, bold=True, anchor="end"))
-        for i, s in enumerate(SUPPORT_ORDER):
+        for i, s in enumerate(supports):
             body.append(_rect(col_x[i], y, widths[i], row_h, _cell_fill(inf, s), rx=2))
-            entry_w = (widths[i] - 8) / subcols[s]
-            for k, p in enumerate(cells.get((inf, s), [])):
-                ex = col_x[i] + 4 + (k % subcols[s]) * entry_w
-                ey = y + 6 + (k // subcols[s]) * line_h
-                body.append(_circle(ex + 4, ey + 4.5, 3.4, SUPPORT_FILL[p.support], BORDER, 0.5))
-                name = _truncate(_clean(p.name), entry_w - dot - 2, label_pt)
-                body.append(_text(ex + dot, ey + 7.5, name, label_pt, INK))
+            per = subcols[s]
+            entry_w = (widths[i] - 8) / per
+            entries = names.get((inf, s), [])
+            people_here = cells.get((inf, s), [])
+            ey = y + 6
+            for k0, sub_h in zip(range(0, len(entries), per), lines_h(entries, per), strict=True):
+                for k in range(k0, min(k0 + per, len(entries))):
+                    ex = col_x[i] + 4 + (k % per) * entry_w
+                    fill = SUPPORT_FILL[people_here[k].support]
+                    body.append(_circle(ex + 4, ey + 4.5, 3.4, fill, BORDER, 0.5))
+                    text, lines = entries[k]
+                    body.append(_multiline(ex + dot, ey + 7.5, text, lines, label_pt, wrap_h, INK))
+                ey += sub_h
         y += row_h + gap
+        if inf != "unknown":
+            known_bottom = y - gap
     grid_bottom = y - gap
     # axis titles: influence rises upwards, support grows to the right
-    mid = (row_tops[0] + row_tops[3] - split) / 2
+    mid = (row_tops[0] + known_bottom) / 2
     body.append(
         _text(
             0,
@@ -117,7 +150,8 @@ def power_map(
             extra=f' transform="translate({_n(axis_w - 4)} {_n(mid)}) rotate(-90)"',
         )
     )
-    support_mid = (col_x[0] + col_x[4] + widths[4]) / 2
+    last = n_cols - 2 if has_split else n_cols - 1
+    support_mid = (col_x[0] + col_x[last] + widths[last]) / 2
     body.append(
         _text(
             support_mid,
@@ -138,6 +172,7 @@ def power_map(
 
 def _power_columns(
     cells: dict[tuple[Influence, Support], list[Person]],
+    supports: list[Support],
     room: float,
     label_pt: float,
     dot: float,
@@ -145,10 +180,10 @@ def _power_columns(
 ) -> tuple[list[float], dict[Support, int]]:
     """Column widths and names per line in each column: equal columns, unless a crowded cell
     would grow too tall; then its column gets more room and lists names side by side."""
-    subcols: dict[Support, int] = dict.fromkeys(SUPPORT_ORDER, 1)
+    subcols: dict[Support, int] = dict.fromkeys(supports, 1)
     entry: dict[Support, float] = {}
     least: dict[Support, float] = {}
-    for s in SUPPORT_ORDER:
+    for s in supports:
         names = [_clean(p.name) for (_, sup), ps in cells.items() if sup == s for p in ps]
         widest = max((text_width(n, label_pt) for n in names), default=0.0)
         entry[s] = max(3 * label_pt, min(widest, 6 * label_pt)) + dot + 4
@@ -164,19 +199,19 @@ def _power_columns(
             else (0, "unknown")
         )
 
-    # names never get cut to make room: a column only widens while every name still fits
+    # names are wrapped rather than cut: a column only widens while every name still fits two lines
     while True:
         rows, s = tallest()
         if rows <= 8 or subcols[s] >= 4:
             break
         subcols[s] += 1
-        if sum(need(c) for c in SUPPORT_ORDER) > room:
+        if sum(need(c) for c in supports) > room:
             subcols[s] -= 1
             break
     if all(n == 1 for n in subcols.values()):
-        return [room / 6] * 6, subcols
-    spare = (room - sum(need(c) for c in SUPPORT_ORDER)) / 6
-    return [need(c) + spare for c in SUPPORT_ORDER], subcols
+        return [room / len(supports)] * len(supports), subcols
+    spare = (room - sum(need(c) for c in supports)) / len(supports)
+    return [need(c) + spare for c in supports], subcols
 
 
 def _cell_fill(influence: Influence, support: Support) -> str:

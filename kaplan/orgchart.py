@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kaplan.labels import enum_label
 from kaplan.model import Influence, Locale, Person, Plan
@@ -27,6 +28,7 @@ from kaplan.svg import (
     _colour,
     _ink_on,
     _mix,
+    _multiline,
     _n,
     _Page,
     _path,
@@ -130,34 +132,59 @@ UNIT_GAP = 26.0  # between independent trees in one chart
 HEADER_H = 18.0
 
 
+NAME_LINE = 11.0  # between the two lines of a long name
+
+
 @dataclass(frozen=True)
 class _Metrics:
     """Box geometry shared by every box of every org chart of a plan."""
 
     width: float
     title_lines: int
+    locale: Locale = "zh"
 
     @property
     def base_h(self) -> float:
         return 25.0 + 10.0 * self.title_lines + 1.5
 
+    def name_room(self, person: Person) -> float:
+        """Room for the name beside the coverage dots or the status tag."""
+        if person.status in ("left", "moved"):
+            tag = enum_label("person_status", person.status, self.locale)
+            return self.width - 2 * PAD - (text_width(tag, SMALL_PT) + 6) - 2
+        return self.width - 2 * PAD - DOTS_W
+
+    def name_lines(self, person: Person) -> tuple[str, ...]:
+        return _name_lines(_clean(person.name), self.name_room(person))
+
     def height(self, node: _Node) -> float:
-        return self.base_h + (11.0 if node.hidden else 0.0)
+        extra = NAME_LINE * (len(self.name_lines(node.person)) - 1)
+        return self.base_h + extra + (11.0 if node.hidden else 0.0)
+
+
+@lru_cache(maxsize=4096)
+def _name_lines(name: str, room: float) -> tuple[str, ...]:
+    """A name on one line if it fits, else on two; cut with … only if two are not enough."""
+    if text_width(name, NAME_PT, bold=True) <= room:
+        return (name,)
+    return tuple(wrap(name, room / 1.06, NAME_PT, 2))
 
 
 def _subtitle(person: Person) -> str:
     return _clean(person.title or person.department or "")
 
 
-def _metrics(people: Sequence[Person]) -> _Metrics:
+def _metrics(people: Sequence[Person], locale: Locale, title_w: float = 112.0) -> _Metrics:
+    """Boxes wide enough for the longest name (up to a limit; longer names take two lines) and
+    for titles up to ``title_w`` (longer titles wrap)."""
     need = 0.0
-    two_lines = False
     for p in people:
         name = text_width(_clean(p.name), NAME_PT, bold=True) + DOTS_W
         title = text_width(_subtitle(p), TITLE_PT)
-        need = max(need, name, min(title, 112.0))
-        two_lines = two_lines or title > 112.0
-    return _Metrics(width=max(84.0, min(124.0, need + 2 * PAD + 2)), title_lines=2 if two_lines else 1)
+        need = max(need, name, min(title, title_w))
+    width = max(84.0, min(124.0, need + 2 * PAD + 2))
+    lines = max((len(wrap(_subtitle(p), width - 2 * PAD, TITLE_PT, 3)) for p in people), default=1)
+    return _Metrics(width=width, title_lines=max(1, min(lines, 2 if title_w >= 112.0 else 3)), locale=locale)
 
 
 Point = tuple[float, float]
@@ -348,7 +375,8 @@ def _tree_units(node: _Node, m: _Metrics, page: _Page, locale: Locale, top: bool
         units = _chunks(node, m, page, caption, locale)
         branch_depth = 1
     for branch in _at_depth(node, branch_depth):
-        if branch.children:
+        # a branch the overview shows in full is not drawn again
+        if branch.children and (overview is None or branch_depth + branch.height > depth):
             units.extend(_tree_units(branch, m, page, locale, top=False))
     return units
 
@@ -383,18 +411,27 @@ def _chunks(node: _Node, m: _Metrics, page: _Page, caption: str, locale: Locale)
 def _loose_units(nodes: Sequence[_Node], m: _Metrics, page: _Page, locale: Locale) -> list[_Unit]:
     """People in no reporting line: a grid of boxes, as many rows per unit as a page holds."""
     per_row = max(1, int((page.width + HGAP) // (m.width + HGAP)))
-    row_h = m.base_h + ROWGAP + 3
     head = 14.0
-    rows_per_unit = max(1, int((page.height - HEADER_H - head + ROWGAP) // row_h))
+    rows = [nodes[i : i + per_row] for i in range(0, len(nodes), per_row)]
     units: list[_Unit] = []
-    for start in range(0, len(nodes), per_row * rows_per_unit):
-        batch = nodes[start : start + per_row * rows_per_unit]
-        block = _Block(min(len(batch), per_row) * (m.width + HGAP) - HGAP, 0.0, 0.0)
-        for k, n in enumerate(batch):
-            block.boxes.append(((k % per_row) * (m.width + HGAP), head + (k // per_row) * row_h, n))
-        block.h = head + math.ceil(len(batch) / per_row) * row_h - ROWGAP - 3
-        caption = _t("loose", locale) + (_t("cont", locale) if start else "")
-        units.append(_Unit(block, caption, loose=True))
+    block: _Block | None = None
+    for row in rows:
+        row_h = max(m.height(n) for n in row) + ROWGAP + 3
+        if block is not None and block.h + row_h - ROWGAP + HEADER_H > page.height:
+            block.h -= ROWGAP + 3
+            units.append(_Unit(block, "", loose=True))
+            block = None
+        if block is None:
+            block = _Block(0.0, head, 0.0)
+        for k, n in enumerate(row):
+            block.boxes.append((k * (m.width + HGAP), block.h, n))
+        block.w = max(block.w, len(row) * (m.width + HGAP) - HGAP)
+        block.h += row_h
+    if block is not None:
+        block.h -= ROWGAP + 3
+        units.append(_Unit(block, "", loose=True))
+    for i, unit in enumerate(units):
+        unit.caption = _t("loose", locale) + (_t("cont", locale) if i else "")
     return units
 
 
@@ -460,10 +497,16 @@ def org_chart(
     primary_c = _colour(primary, DEFAULT_PRIMARY)
     _colour(accent, DEFAULT_ACCENT)
     page = _Page(width_mm * PT_PER_MM, max_height_mm * PT_PER_MM, SMALL_PT)
-    m = _metrics(plan.people)
     trees = _forest(plan.people)
-    units: list[_Unit] = []
+    m = _metrics(plan.people, locale)
     branched = [t for t in trees if t.children]
+    if any(_best(t, m, page, HEADER_H) is None for t in branched):
+        # Narrower boxes (titles on up to three lines) may keep a tree on one page: rather that
+        # than an overview and branch charts.
+        narrow = _metrics(plan.people, locale, title_w=84.0)
+        if narrow.width < m.width and all(_best(t, narrow, page, HEADER_H) is not None for t in branched):
+            m = narrow
+    units: list[_Unit] = []
     for tree in branched:
         units.extend(_tree_units(tree, m, page, locale, top=len(branched) == 1))
     units.extend(_loose_units([t for t in trees if not t.children], m, page, locale))
@@ -553,7 +596,6 @@ def _draw_box(x: float, y: float, node: _Node, m: _Metrics, locale: Locale, more
         tag_w = text_width(tag, SMALL_PT) + 6
         marks.append(_rect(x + w - PAD - tag_w + 3, y + 4, tag_w, 12, _mix(fill, ink, 0.12), rx=2))
         marks.append(_text(x + w - PAD, y + 13, tag, SMALL_PT, ink, anchor="end"))
-        name_room = w - 2 * PAD - tag_w - 2
     else:
         dots = COVERAGE_DOTS[p.coverage]
         for j in range(3):
@@ -562,18 +604,18 @@ def _draw_box(x: float, y: float, node: _Node, m: _Metrics, locale: Locale, more
                 marks.append(_circle(cx, y + 9.5, 2.2, ink))
             else:
                 marks.append(_circle(cx, y + 9.5, 1.8, "none", soft, 0.7))
-        name_room = w - 2 * PAD - DOTS_W
-    name = _truncate(_clean(p.name), name_room, NAME_PT, True)
+    names = m.name_lines(p)
+    drop = NAME_LINE * (len(names) - 1)
     out = [
         "<g>",
         _rect(x, y, w, h, fill, stroke=stroke, width=sw, rx=3, dash=dash),
-        _text(x + PAD, y + 14, name, NAME_PT, ink, bold=True),
+        _multiline(x + PAD, y + 14, _clean(p.name), names, NAME_PT, NAME_LINE, ink, bold=True),
         *marks,
     ]
     for i, line in enumerate(wrap(_subtitle(p), w - 2 * PAD, TITLE_PT, m.title_lines)):
-        out.append(_text(x + PAD, y + 25.5 + 10 * i, line, TITLE_PT, soft))
+        out.append(_text(x + PAD, y + drop + 25.5 + 10 * i, line, TITLE_PT, soft))
     if more:
-        out.append(_text(x + PAD, y + m.base_h + 6.5, _truncate(more, w - 2 * PAD, SMALL_PT), SMALL_PT, ink))
+        out.append(_text(x + PAD, y + h - 4.5, _truncate(more, w - 2 * PAD, SMALL_PT), SMALL_PT, ink))
     out.append("</g>")
     return "".join(out)
 

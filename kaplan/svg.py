@@ -35,9 +35,9 @@ LINE = "#98a3af"
 BORDER = "#2f3a46"
 
 _LABELS: dict[str, tuple[str, str]] = {
-    "support": ("支持度", "Support"),
+    "support": ("态度", "Support"),  # the dossier's words (kaplan/labels.py)
     "influence": ("影响力", "Influence"),
-    "coverage": ("覆盖", "Coverage"),
+    "coverage": ("覆盖程度", "Coverage"),
     "or": (" / ", " / "),
     "overview": ("总览", "Overview"),
     "cont": ("（续）", " (cont.)"),
@@ -47,7 +47,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_people": ("暂无人员", "No people yet"),
     "ladder": ("采购阶段", "Buying stages"),
     "current": ("当前", "Current"),
-    "stage_of": ("第 {n} 阶段 / 共 8", "Stage {n} of 8"),
+    "stage_of": ("阶段 {n}/8", "Stage {n} of 8"),
     "more": ("另 {n} 人 · 见 {ref}", "+{n} more · see {ref}"),
 }
 
@@ -270,6 +270,49 @@ def _text(
     if anchor != "start":
         attrs += f' text-anchor="{anchor}"'
     return f"<text {attrs}{extra}>{_esc(text)}</text>"
+
+
+def _chunks(text: str, lines: Sequence[str]) -> list[str]:
+    """``lines`` (from :func:`wrap`) as pieces of ``text`` that join back to it when nothing was cut,
+    so a wrapped name still reads (and is found) as one string."""
+    out: list[str] = []
+    pos = 0
+    starts: list[int] = []
+    for line in lines:
+        found = text.find(line, pos) if line else -1
+        if found < 0:
+            break
+        starts.append(found)
+        pos = found + len(line)
+    if len(starts) != len(lines) or (starts and starts[0] != 0):
+        return list(lines)
+    for a, b in zip(starts, [*starts[1:], len(text)], strict=True):
+        out.append(text[a:b])
+    return out
+
+
+def _multiline(
+    x: float,
+    y: float,
+    text: str,
+    lines: Sequence[str],
+    size: float,
+    line_h: float,
+    fill: str = INK,
+    *,
+    bold: bool = False,
+) -> str:
+    """``lines`` of ``text`` as one ``<text>`` (a ``<tspan>`` a line), first baseline at ``y``."""
+    if len(lines) <= 1:
+        return _text(x, y, lines[0] if lines else "", size, fill, bold=bold)
+    attrs = f'x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" fill="{fill}"'
+    if bold:
+        attrs += ' font-weight="bold"'
+    spans = "".join(
+        f'<tspan x="{_n(x)}" dy="{_n(line_h if i else 0)}">{_esc(piece)}</tspan>'
+        for i, piece in enumerate(_chunks(text, lines))
+    )
+    return f"<text {attrs}>{spans}</text>"
 
 
 def _rect(

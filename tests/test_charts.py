@@ -20,9 +20,11 @@ from kaplan.charts import (
     text_width,
     wrap,
 )
+from kaplan.load import load_plan
 from kaplan.model import Locale, Plan, Project
 
 SVG = "{http://www.w3.org/2000/svg}"
+PLANS = sorted((Path(__file__).resolve().parent.parent / "plans").glob("*.yaml"))
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -406,6 +408,68 @@ def test_eighty_people_split_into_legible_pages(locale: Locale, width_mm: float)
     assert any("见" in t or "see" in t for t in texts(charts[0]))
 
 
+def example_plan(path: Path) -> Plan:
+    plan = load_plan(path).plan
+    assert plan is not None, path
+    return plan
+
+
+def test_a_fourteen_person_org_is_one_chart() -> None:
+    """The Anshan example: deep enough that the roomy layout is too wide, small enough for a page."""
+    plan = example_plan(next(p for p in PLANS if p.stem == "anshan-special-steel"))
+    assert len(plan.people) == 14
+    charts = org_chart(plan, "zh")
+    assert len(charts) == 1
+    assert printed_min_font(charts[0]) >= 7.0
+    shown = texts(charts[0])
+    for p in plan.people:
+        assert shown.count(p.name) == 1, p.name
+
+
+def test_a_branch_shown_in_full_in_the_overview_is_not_repeated() -> None:
+    people = [person("ceo", "总经理甲", "总经理"), person("b", "乙", "副总", "ceo")]
+    people += [person("b1", "乙一", "经理", "b"), person("b2", "乙二", "经理", "b")]
+    people.append(person("a", "甲", "副总", "ceo"))
+    for i in range(6):
+        people.append(person(f"m{i}", f"经理{i}", "部门经理", "a"))
+        people += [person(f"s{i}-{j}", f"员工{i}-{j}", "工程师", f"m{i}") for j in range(9)]
+    charts = org_chart(plan_of(people), "zh")
+    assert len(charts) > 1
+    shown = [t for svg in charts for t in texts(svg)]
+    assert all(shown.count(n) == 1 for n in ("乙", "乙一", "乙二"))  # all in the overview
+    assert all(f"员工{i}-{j}" in shown for i in range(6) for j in range(9))
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_no_example_name_is_cut(path: Path) -> None:
+    plan = example_plan(path)
+    for locale in ("zh", "en"):
+        org = [t for svg in org_chart(plan, locale) for t in texts(svg)]
+        power = texts(power_map(plan, locale))
+        for p in plan.people:
+            assert p.name in org, p.name
+            assert (p.name in power) == (p.status == "active"), p.name
+        assert not any(t.endswith("…") for t in power)
+
+
+def test_long_names_wrap_before_they_are_cut() -> None:
+    name = "Dr. Annelies van der Vermeulen"
+    plan = plan_of(
+        [
+            person("a", "Marcus Heller", "VP Operations Europe", influence="high", support="neutral"),
+            person("b", name, "Site Director", "a", influence="high", support="supporter"),
+        ]
+    )
+    svg = org_chart(plan, "en")[0]
+    label = next(t for t in parse(svg).iter(f"{SVG}text") if "".join(t.itertext()) == name)
+    assert len(list(label.iter(f"{SVG}tspan"))) == 2  # two lines, nothing cut
+    assert name in texts(power_map(plan, "en"))
+    # a box with a two-line name is taller, so its title does not overlap the name
+    boxes = {"".join(next(g.iter(f"{SVG}text")).itertext()): g for g in parse(svg).iter(f"{SVG}g")}
+    heights = {n: float(next(g.iter(f"{SVG}rect")).get("height", 0)) for n, g in boxes.items()}
+    assert heights[name] > heights["Marcus Heller"]
+
+
 def test_small_chart_is_not_blown_up() -> None:
     svg = org_chart(plan_of([person("a", "A", "B")]), "en")[0]
     assert view_width(svg) >= 180 * PT_PER_MM - 1  # one box keeps its size on a wide page
@@ -475,6 +539,32 @@ def test_power_map_shows_active_people_only_and_stacks_labels() -> None:
     for i, (x1, y1) in enumerate(spots):
         for x2, y2 in spots[i + 1 :]:
             assert abs(y1 - y2) >= 10 or abs(x1 - x2) >= 30  # no two labels on top of each other
+
+
+def test_power_map_drops_an_empty_unknown_row_and_column() -> None:
+    full = texts(power_map(zh_plan(), "en"))  # 孙丽: influence and support unknown
+    assert full.count("Unknown") == 2
+    known = plan_of(
+        [
+            person("a", "Alpha", "CEO", influence="high", support="champion"),
+            person("b", "Beta", "CFO", influence="unknown", support="neutral"),
+        ]
+    )
+    shown = texts(power_map(known, "en"))
+    assert shown.count("Unknown") == 1  # the row: Beta is in it
+    assert cell_of(power_map(known, "en"), "Beta") == ("Unknown", "Neutral")
+    neither = plan_of([person("a", "Alpha", "CEO", influence="high", support="champion")])
+    assert "Unknown" not in texts(power_map(neither, "en"))
+    assert "未知" not in texts(power_map(neither, "zh"))
+
+
+def test_chart_words_match_the_dossier() -> None:
+    legend = texts(org_legend("zh"))
+    assert "态度" in legend
+    assert "覆盖程度" in legend
+    assert "支持度" not in legend
+    assert "态度 →" in texts(power_map(zh_plan(), "zh"))
+    assert "阶段 5/8" in texts(stage_ladder(project(stage=5), "zh"))
 
 
 def test_power_map_without_people() -> None:
