@@ -123,7 +123,7 @@ _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "user_buyer": ("使用者", "User buyer"),
         "technical_buyer": ("技术把关者", "Technical buyer"),
         "coach": ("教练", "Coach"),
-        "champion": ("支持者", "Champion"),
+        "champion": ("内部拥护者", "Champion"),
         "influencer": ("影响者", "Influencer"),
         "gatekeeper": ("守门人", "Gatekeeper"),
         "approver": ("审批者", "Approver"),

@@ -213,8 +213,8 @@ def weak_champion(ctx: Context) -> Iterator[Hit]:
                 ("projects", i, "buying_team"),
                 f"our champion ({names}) has little real power: a champion without influence "
                 "cannot carry the decision; build a second champion closer to the power structure",
-                f"我们的支持者（{names}）没有实权：没有影响力的支持者撑不起决策，"
-                "要在权力核心附近再培养一位支持者",
+                f"我们的内部拥护者（{names}）没有实权：没有影响力的拥护者撑不起决策，"
+                "要在权力核心附近再培养一位拥护者",
             )
 
 
