@@ -213,6 +213,10 @@ def run_tasks(
     return results
 
 
+class SiteError(Exception):
+    """The site or the build manifest could not be written (an unwritable folder, a broken index template)."""
+
+
 @dataclass
 class SiteReport:
     """What a whole build did."""
@@ -362,21 +366,26 @@ def build_site(
     removed = _remove_gone(options.out, manifest, {t.ident for t in tasks}) if complete else []
     results = [done[t.ident] for t in tasks]
     site_files: list[Path] = []
-    if options.site:
-        summaries = [r.summary for r in results if r.ok and r.summary is not None]
-        # Building some plans with --site keeps the other plans already built on the index.
-        current = {t.ident for t in tasks}
-        others = (
-            _cached_summary(e.summary)
-            for i, e in sorted(manifest.plans.items())
-            if i not in current and e.view == _view(options)  # never another audience's or day's view
-        )
-        summaries += [a for a in others if a is not None and a.html and (options.out / a.html).is_file()]
-        failed = [r.ident for r in results if not r.ok]
-        site_files = write_site(
-            options.out, summaries, failed, project, options.audience, theme_env(tuple(dirs)), dirs
-        )
-    save_manifest(options.out, manifest)
+    try:
+        if options.site:
+            summaries = [r.summary for r in results if r.ok and r.summary is not None]
+            # Building some plans with --site keeps the other plans already built on the index.
+            current = {t.ident for t in tasks}
+            others = (
+                _cached_summary(e.summary)
+                for i, e in sorted(manifest.plans.items())
+                if i not in current and e.view == _view(options)  # never another audience's or day's view
+            )
+            summaries += [a for a in others if a is not None and a.html and (options.out / a.html).is_file()]
+            failed = [r.ident for r in results if not r.ok]
+            site_files = write_site(
+                options.out, summaries, failed, project, options.audience, theme_env(tuple(dirs)), dirs
+            )
+        save_manifest(options.out, manifest)
+    except OSError as exc:
+        raise SiteError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
+    except ThemeError as exc:
+        raise SiteError(str(exc)) from None
     return SiteReport(results, removed, site_files, time.perf_counter() - started)
 
 

@@ -15,7 +15,7 @@ import click
 
 from kaplan import __version__
 from kaplan.audience import AUDIENCES, Audience
-from kaplan.build import BuildOptions, PlanResult, build_site, parse_shard
+from kaplan.build import BuildOptions, PlanResult, SiteError, build_site, parse_shard
 from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
 from kaplan.config import Project, load_project
 from kaplan.diff import FORMATS, compare_revisions, format_report
@@ -190,10 +190,17 @@ def build(
         shard=shares,
     )
     files = find_plan_files(paths, project)
-    with _Progress(len(files)) as progress:
-        report = build_site(
-            files, project, options, jobs or os.cpu_count() or 1, progress.update, complete=not paths
-        )
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"cannot create the output folder {options.out}: {exc.strerror}") from None
+    try:
+        with _Progress(len(files)) as progress:
+            report = build_site(
+                files, project, options, jobs or os.cpu_count() or 1, progress.update, complete=not paths
+            )
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
     _echo_failures(report.failed)
     where = _shown_path(options.out)
     site_note = f"; site: {where}/index.html" if options.site else ""

@@ -336,3 +336,26 @@ def test_doctor_is_happy_on_this_machine(repo: Path) -> None:
     assert re.search(r"^ok\s+CJK font\s+.*WenQuanYi", result.output, re.M), result.output
     assert "BAD" not in result.output
     assert "fix:" not in result.output
+
+
+def test_an_output_folder_that_cannot_exist_is_a_message(
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    write_plan(make_plan(), "acme")
+    (repo / "blocker").write_text("a file where the folder should be", encoding="utf-8")
+    result = build("--out", "blocker/out", "--no-pdf", "--no-brief")
+    assert result.exit_code == 1
+    assert "cannot create the output folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_index_template_is_a_message(
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    write_plan(make_plan(), "acme")
+    (repo / "templates").mkdir()
+    (repo / "templates" / "index.html").write_text("<p>{% if %}</p>\n", encoding="utf-8")
+    result = build("--out", "out", "--no-pdf", "--no-brief")
+    assert result.exit_code == 1
+    assert "templates/index.html:1: template syntax error" in result.output
+    assert "Traceback" not in result.output

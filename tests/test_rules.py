@@ -789,7 +789,10 @@ MESSAGES = {
     "no-criteria": ("stage 4 and no purchase criteria recorded", "已到第 4 阶段却没有记录采购标准"),
     "criteria-not-shaped": ("no criteria shaped by us", "没有一条采购标准是我们参与制定的"),
     "no-coach": ("nobody inside is our coach or champion", "没有我们的教练或支持者"),
-    "weak-champion": ("our champion (Qian Wei) has little real power", "我们的内部拥护者（Qian Wei）没有实权"),
+    "weak-champion": (
+        "our champion (Qian Wei) has little real power",
+        "我们的内部拥护者（Qian Wei）没有实权",
+    ),
     "opponent-buyer": ("the economic buyer Zhao Gang is a skeptic", "经济决策者Zhao Gang对我们持怀疑态度"),
     "single-threaded": ("in the buying team knows us well", "与我们有深入接触"),
     "left-in-team": ("Qian Wei has left the company", "Qian Wei已经离职"),
