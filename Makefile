@@ -4,8 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei
-# Only the tests need these: poppler-utils (pdffonts) and a headless browser for the site check.
-TEST_APT_PACKAGES := poppler-utils chromium
+# Only the tests need these: poppler-utils (pdffonts), a headless browser and Java for the HTML checker.
+TEST_APT_PACKAGES := poppler-utils chromium default-jre-headless
 
 .PHONY: all setup system-deps test-deps apt-install check build test lint bench schema golden clean
 
