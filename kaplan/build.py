@@ -150,14 +150,7 @@ def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanR
         filtered = for_audience(plan, options.audience)
         locale = filtered.plan.plan.locale or project.config.locale
         currency = filtered.plan.plan.currency or project.config.currency
-        result.summary = summarize(
-            task.ident,
-            filtered,
-            checked.health,
-            currency,
-            options.today,
-            {"html": task.links.page, "pdf": task.links.pdf, "brief": task.links.brief},
-        )
+        result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
         if not task.suffixes:
             return result
         view = build_view(

@@ -20,7 +20,7 @@ from kaplan.files import write_atomic
 from kaplan.health import Health
 from kaplan.labels import STAGES
 from kaplan.model import Locale, MoneyValue, Plan
-from kaplan.render import Labels, builtin_theme, render_template
+from kaplan.render import Labels, Links, builtin_theme, render_template
 
 ASSETS = ("site.css", "site.js")
 
@@ -118,14 +118,14 @@ def summarize(
     health: Health | None,
     currency: str,
     today: dt.date,
-    links: dict[str, str | None],
+    links: Links,
 ) -> AccountSummary:
     """The dashboard row and search entries of one plan, from what its audience may see."""
     plan: Plan = filtered.plan
     meta = plan.plan
     owner = next((t.name for t in plan.team if t.id == meta.owner), "")
     stale = meta.reviewed is None or (today - meta.reviewed).days > meta.review_every_days
-    page = links.get("html") or ""
+    page = links.page or ""
     projects = []
     for p in plan.projects:
         amount, cur = _amount(p.value, currency)
@@ -177,9 +177,9 @@ def summarize(
         health_rag=health.rag if health and filtered.shows_assessments else None,
         projects=projects,
         search=search,
-        html=links.get("html"),
-        pdf=links.get("pdf"),
-        brief=links.get("brief"),
+        html=links.page,
+        pdf=links.pdf,
+        brief=links.brief,
     )
 
 
