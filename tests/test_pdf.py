@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import io
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -407,3 +408,24 @@ def test_theme_files_are_served_by_relative_url(tmp_path: Path, where: str) -> N
     path, project = make_repo(tmp_path, ZH_PLAN, templates)
     build(path, project, tmp_path / "out", brief=False, html=False)
     assert image_count(PdfReader(tmp_path / "out" / "accounts" / "huabei.pdf")) >= 1
+
+
+@pytest.mark.pdf
+def test_a_rich_chinese_dossier_embeds_a_subset_font_not_the_whole_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HarfBuzz 6.0 cannot subset this many spread-out hanzi; kaplan falls back to fontTools."""
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    # The private edition: with the personal profiles it uses enough characters to trip HarfBuzz.
+    options = BuildOptions(out=tmp_path, html=False, brief=False, audience="private", today=TODAY)
+    result = build_one(root / "plans" / "anshan-special-steel.yaml", "anshan", project, options)
+    assert result.ok, result.error
+    pdf = tmp_path / "accounts" / "anshan-special-steel.pdf"
+    assert pdf.stat().st_size < 1_000_000  # the whole WenQuanYi font alone is 5 MB
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    embedded = [line for line in fonts.splitlines() if "WenQuanYi" in line]
+    assert embedded
+    assert all(line.split()[-4:-2] == ["yes", "yes"] for line in embedded), fonts  # emb, sub
+    assert "鞍山特殊钢有限公司" in PdfReader(pdf).pages[0].extract_text()
