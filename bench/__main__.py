@@ -28,6 +28,7 @@ import yaml
 from click.testing import CliRunner
 
 from bench.corpus import generate_corpus
+from bench.timing import best_of
 from kaplan.cli import main as kaplan_main
 
 TARGET_RATE = 500.0
@@ -63,15 +64,6 @@ def bare_parse(paths: list[Path]) -> Callable[[], int]:
         return n
 
     return parse
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def profile(fn: Callable[[], object], top: int) -> str:

@@ -10,9 +10,9 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from bench.timing import best_of
 
 TARGET_RATIO = 1.15
 TARGET_MB = 200.0
@@ -65,15 +65,6 @@ def dossier_html(plan: Path) -> tuple[str, list[Path]]:
     return render_dossier(view, make_env(dirs)), dirs
 
 
-def _best(repeat: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def run(repeat: int = 3) -> bool:
     """Print the figures; True when both targets are met."""
     import weasyprint
@@ -87,9 +78,9 @@ def run(repeat: int = 3) -> bool:
     for plan in plans:
         html, dirs = dossier_html(plan)
         render_pdf(html, dirs)  # warm-up: fonts, caches
-        ours = _best(repeat, lambda: render_pdf(html, dirs))  # noqa: B023
+        ours = best_of(repeat, lambda: render_pdf(html, dirs))  # noqa: B023
         base = dirs[0].as_uri() + "/"
-        bare = _best(repeat, lambda: weasyprint.HTML(string=html, base_url=base).write_pdf())  # noqa: B023
+        bare = best_of(repeat, lambda: weasyprint.HTML(string=html, base_url=base).write_pdf())  # noqa: B023
         probe = subprocess.run(
             [sys.executable, "-c", _MEMORY_PROBE, str(plan)],
             cwd=ROOT,
