@@ -40,27 +40,17 @@ print(json.dumps({"before_mb": before, "peak_mb": hwm()}))
 def dossier_html(plan: Path) -> tuple[str, list[Path]]:
     """The dossier HTML of a plan (internal audience) and the theme folders it may read."""
     from kaplan.audience import for_audience
-    from kaplan.build import BuildOptions, document_charts, make_task
+    from kaplan.build import BuildOptions, dossier_view, make_task
     from kaplan.check import check_plan
     from kaplan.config import load_project
-    from kaplan.render import build_view, make_env, render_dossier, theme_dirs
+    from kaplan.render import make_env, render_dossier, theme_dirs
 
     project = load_project(ROOT)
+    options = BuildOptions(out=ROOT / "build", today=TODAY)
     checked = check_plan(plan, plan.name, project, TODAY)
     assert checked.loaded.plan is not None, f"{plan} is not valid"
-    filtered = for_audience(checked.loaded.plan, "internal")
-    locale = filtered.plan.plan.locale or project.config.locale
-    options = BuildOptions(out=ROOT / "build", today=TODAY)
-    view = build_view(
-        filtered,
-        plan.stem,
-        project,
-        TODAY,
-        checked.findings,
-        checked.health,
-        charts=document_charts(filtered.plan, locale, project.config.brand),
-        links=make_task(plan, plan.name, options).links,
-    )
+    filtered = for_audience(checked.loaded.plan, options.audience)
+    view = dossier_view(make_task(plan, plan.name, options), checked, filtered, project, options)
     dirs = theme_dirs(project)
     return render_dossier(view, make_env(dirs)), dirs
 

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kaplan import charts
-from kaplan.audience import Audience, for_audience
+from kaplan.audience import Audience, Filtered, for_audience
 from kaplan.cache import Entry, Manifest, context_hash, load_manifest, plan_key, save_manifest
 from kaplan.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Project
@@ -139,6 +139,26 @@ def recent_history(path: Path, project: Project, audience: Audience, locale: Loc
     return [e for e in entries if e.changes]
 
 
+def dossier_view(
+    task: PlanTask, checked: CheckedPlan, filtered: Filtered, project: Project, options: BuildOptions
+) -> DocumentView:
+    """What the dossier and briefing of a checked plan render from, as its audience may see it."""
+    locale = filtered.plan.plan.locale or project.config.locale
+    view = build_view(
+        filtered,
+        task.ident,
+        project,
+        options.today,
+        checked.findings,
+        checked.health,
+        charts=document_charts(filtered.plan, locale, project.config.brand),
+        links=task.links,
+    )
+    if options.site and ".html" in task.suffixes:
+        view.history = recent_history(task.path, project, options.audience, locale)
+    return view
+
+
 def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanResult:
     """Check one plan and, if it is valid, write the outputs the task asks for."""
     checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
@@ -148,23 +168,11 @@ def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanR
         return result
     try:
         filtered = for_audience(plan, options.audience)
-        locale = filtered.plan.plan.locale or project.config.locale
         currency = filtered.plan.plan.currency or project.config.currency
         result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
         if not task.suffixes:
             return result
-        view = build_view(
-            filtered,
-            task.ident,
-            project,
-            options.today,
-            checked.findings,
-            checked.health,
-            charts=document_charts(filtered.plan, locale, project.config.brand),
-            links=task.links,
-        )
-        if options.site and ".html" in task.suffixes:
-            view.history = recent_history(task.path, project, options.audience, locale)
+        view = dossier_view(task, checked, filtered, project, options)
         outputs = render_outputs(view, project, task.suffixes)
     except ThemeError as exc:
         result.error = str(exc)
