@@ -30,6 +30,11 @@ M = TypeVar("M", bound=BaseModel)
 ALLIES = frozenset({"coach", "champion", "blocker"})
 
 
+def shows_assessments(audience: str) -> bool:
+    """Whether an audience may see influence, support, competitors, cruxes, findings and health."""
+    return audience != "external"
+
+
 @dataclass
 class Filtered:
     """A plan as one audience may see it, and what was dropped from it."""
@@ -42,7 +47,7 @@ class Filtered:
     @property
     def shows_assessments(self) -> bool:
         """Whether influence, support, competitors, cruxes… may be shown."""
-        return self.audience != "external"
+        return shows_assessments(self.audience)
 
     def findings(self, findings: Iterable[Finding]) -> list[Finding]:
         """The coaching findings this audience may see (none for ``external``)."""

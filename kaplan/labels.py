@@ -366,3 +366,15 @@ def word(key: str, locale: Locale, **fields: object) -> str:
 def enum_kinds() -> dict[str, dict[str, tuple[str, str]]]:
     """Every enum kind and its values' labels (for tests and documentation)."""
     return _ENUMS
+
+
+def chinese_amount(amount: float, wan_digits: int = 1) -> str:
+    """An amount of 10,000 or more in 万 or 亿, as Chinese readers count: ``120 万``, ``1.28 亿``."""
+    if round(abs(amount) / 10_000, wan_digits) >= 10_000:  # 9,999.96 万 reads as 1 亿
+        return _trim(f"{amount / 100_000_000:,.2f}") + " 亿"
+    return _trim(f"{amount / 10_000:,.{wan_digits}f}") + " 万"
+
+
+def _trim(number: str) -> str:
+    """``1.50`` → ``1.5``, ``2.00`` → ``2``; whole numbers keep their zeros (``120``)."""
+    return number.rstrip("0").rstrip(".") if "." in number else number

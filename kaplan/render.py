@@ -19,11 +19,11 @@ import nh3
 from markupsafe import Markup
 
 from kaplan import __version__
-from kaplan.audience import Filtered
+from kaplan.audience import Filtered, shows_assessments
 from kaplan.config import Brand, Project
 from kaplan.findings import Finding
 from kaplan.health import Health
-from kaplan.labels import STAGES, enum_label, stage_label, word
+from kaplan.labels import STAGES, chinese_amount, enum_label, stage_label, word
 from kaplan.model import Competitor, Locale, MoneyValue, Person, Plan, TeamMember
 from kaplan.model import Project as PlanProject
 
@@ -294,7 +294,7 @@ class DocumentView:
     @property
     def shows_assessments(self) -> bool:
         """False for the external audience."""
-        return self.audience != "external"
+        return shows_assessments(self.audience)
 
     @cached_property
     def people_by_id(self) -> dict[str, Person]:
@@ -354,11 +354,7 @@ class DocumentView:
         currency = value.currency or self.currency
         amount = value.amount
         if self.locale == "zh" and abs(amount) >= 10_000:
-            if round(abs(amount) / 10_000, 1) >= 10_000:  # 9,999.96 万 reads as 1 亿
-                number = f"{amount / 100_000_000:,.2f}".rstrip("0").rstrip(".") + " 亿"
-            else:
-                number = f"{amount / 10_000:,.1f}".rstrip("0").rstrip(".") + " 万"
-            return f"{number}{'元' if currency == 'CNY' else ' ' + currency}"
+            return f"{chinese_amount(amount)}{'元' if currency == 'CNY' else ' ' + currency}"
         number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
         return f"{currency} {number}"
 

@@ -14,11 +14,11 @@ from typing import Any
 import jinja2
 
 from kaplan import __version__
-from kaplan.audience import Filtered
+from kaplan.audience import Filtered, shows_assessments
 from kaplan.config import Brand, Project
 from kaplan.files import write_atomic
 from kaplan.health import Health
-from kaplan.labels import STAGES
+from kaplan.labels import STAGES, chinese_amount
 from kaplan.model import Locale, MoneyValue, Plan
 from kaplan.render import Labels, Links, builtin_theme, render_template
 
@@ -213,7 +213,7 @@ class SiteView:
     @property
     def shows_health(self) -> bool:
         """False for the external audience."""
-        return self.audience != "external"
+        return shows_assessments(self.audience)
 
     def board(self) -> list[StageColumn]:
         """The pipeline board: open projects by stage, with totals per currency."""
@@ -238,9 +238,7 @@ class SiteView:
     def money(self, amount: float, currency: str) -> str:
         """Compact money for the dashboard."""
         if self.locale == "zh" and abs(amount) >= 10_000:
-            if abs(amount) >= 100_000_000:
-                return f"{amount / 1e8:,.2f}".rstrip("0").rstrip(".") + f" 亿 {currency}"
-            return f"{amount / 1e4:,.0f} 万 {currency}"
+            return f"{chinese_amount(amount, wan_digits=0)} {currency}"
         if abs(amount) >= 1_000_000:
             return f"{currency} {amount / 1e6:,.2f}".rstrip("0").rstrip(".") + "M"
         return f"{currency} {amount:,.0f}"

@@ -617,3 +617,21 @@ def test_example_plan_shows_the_personal_tier_only_to_private(tmp_path: Path) ->
 def test_building_twice_gives_identical_html(tmp_path: Path) -> None:
     for ident in ("anshan-special-steel", "northwind-chemicals"):
         assert build_html(ident, tmp_path / "a") == build_html(ident, tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits", "expected"),
+    [
+        (1_200_000, 1, "120 万"),
+        (1_200_000, 0, "120 万"),  # whole numbers keep their zeros
+        (12_300_000, 0, "1,230 万"),
+        (1_234_567, 1, "123.5 万"),
+        (99_999_999, 0, "1 亿"),  # rounds to 10,000 万: say 亿
+        (99_999_999, 1, "1 亿"),
+        (250_300_000, 0, "2.5 亿"),
+    ],
+)
+def test_chinese_amounts_count_in_wan_and_yi(amount: float, digits: int, expected: str) -> None:
+    from kaplan.labels import chinese_amount
+
+    assert chinese_amount(amount, wan_digits=digits) == expected
