@@ -323,8 +323,10 @@ def test_names_are_escaped_everywhere() -> None:
 
 def test_control_characters_do_not_break_the_xml() -> None:
     plan = plan_of([person("a", "Bad\x00name\x1b", "t\x07")])
-    parse(org_chart(plan, "en")[0])
-    parse(power_map(plan, "en"))
+    for svg in (org_chart(plan, "en")[0], power_map(plan, "en")):
+        parse(svg)
+        assert "Badname" in svg
+        assert not any(c in svg for c in "\x00\x1b\x07")
 
 
 def test_text_width_estimates() -> None:
