@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan.config import Project
+from kaplan.config import UsageError as UsageError  # its home moved to config; importers keep this name
 from kaplan.findings import Finding, sort_findings
 from kaplan.health import Health, plan_health
-from kaplan.load import LoadedPlan, load_plan
+from kaplan.load import LoadedPlan, load_plan, plan_id
 from kaplan.rules import coaching_findings
 from kaplan.yaml12 import LineMap
-
-
-class UsageError(Exception):
-    """A mistake in how kaplan was called (exit 2)."""
 
 
 @dataclass
@@ -42,7 +39,8 @@ def parse_today(value: str | None) -> dt.date:
 
 def _shown(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # Not resolved: a symlinked plan is shown by its own name, not by where it points.
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -56,7 +54,7 @@ def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, 
     """Plan files to work on, with the name to show for each (as the user gave it)."""
     found: list[tuple[Path, str]] = []
     if not paths:
-        folder = project.resolve(project.config.plans)
+        folder = project.repository_folder("plans")
         if not folder.is_dir():
             raise UsageError(
                 f"no plans folder at {_shown(folder)}: create it with `kaplan new ID`, "
@@ -74,8 +72,32 @@ def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, 
     return found
 
 
+def outside_finding(path: Path, shown: str, root: Path) -> Finding | None:
+    """The error for a plan file in the repository that leads through a symlink to a file outside it.
+
+    A path the user names outside the repository is theirs to name; a file in the repository is
+    whatever a pull request made it, so it must not pull in ``~/.ssh/…`` or ``/proc/…``.
+    """
+    repository = root.resolve()
+    if not Path(os.path.abspath(path)).is_relative_to(repository):
+        return None
+    try:
+        if path.resolve().is_relative_to(repository):
+            return None
+    except (OSError, RuntimeError):  # a symlink loop: nothing there to read anyway
+        return None
+    how = "is a symlink" if path.is_symlink() else "leads through a symlinked folder"
+    message = (
+        f"{shown} {how} to a file outside the repository; kaplan does not read it: commit the plan itself"
+    )
+    return Finding(shown, 1, 1, "", "syntax", "error", message)
+
+
 def check_plan(path: Path, shown: str, project: Project, today: dt.date) -> CheckedPlan:
     """Load one plan and, when it is valid, coach it and score its health."""
+    refused = outside_finding(path, shown, project.root)
+    if refused is not None:
+        return CheckedPlan(LoadedPlan(shown, plan_id(path), None, findings=[refused]), [refused])
     loaded = load_plan(path, shown)
     checked = CheckedPlan(loaded, list(loaded.findings))
     if loaded.plan is not None and loaded.ok:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kaplan.errors import did_you_mean, validation_findings
 from kaplan.findings import Finding
@@ -17,6 +18,15 @@ CONFIG_NAME = "kaplan.yaml"
 RuleLevel = Literal["off", "info", "warning", "error"]
 Audience = Literal["private", "internal", "external"]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+MAX_FONT_LENGTH = 100
+# A family name: words of letters (any script), digits, '_', '.', '-', one or more spaces apart.
+_FAMILY_NAME = r"[\w.-]+(?: +[\w.-]+)*"
+_FAMILY = rf"(?:{_FAMILY_NAME}|\"{_FAMILY_NAME}\"|'{_FAMILY_NAME}')"
+FONT_LIST = re.compile(rf"{_FAMILY}(?: *, *{_FAMILY})*")
+
+
+class UsageError(Exception):
+    """A mistake in how kaplan was called or configured (exit 2): the message says what to do."""
 
 
 class _Strict(BaseModel):
@@ -32,10 +42,41 @@ class Brand(_Strict):
     )
     primary: Color = Field("#1F3A5F", description="Primary colour, #RRGGBB.")
     accent: Color = Field("#C8102E", description="Accent colour, #RRGGBB.")
-    font: str | None = Field(None, description="Font family name to use before the built-in fonts.")
+    font: str | None = Field(
+        None,
+        description="Font families to use before the built-in fonts, a CSS list such as "
+        "'\"Source Han Sans\", sans-serif' (letters, digits, spaces, - _ ., at most 100 characters).",
+    )
     confidentiality: str | None = Field(
         None, description="Confidentiality marking on every page (default depends on the audience)."
     )
+
+    @field_validator("font")
+    @classmethod
+    def _font_list(cls, value: str | None) -> str | None:
+        # Why: the font is written into the theme's CSS; only a plain family list may get there.
+        if value is None:
+            return None
+        value = value.strip()
+        if len(value) > MAX_FONT_LENGTH:
+            raise ValueError(f"the font list is over {MAX_FONT_LENGTH} characters: name one or two families")
+        if not FONT_LIST.fullmatch(value):
+            raise ValueError(
+                "not a font family list: use family names of letters, digits, spaces, '-', '_' and '.', "
+                "optionally in quotes, separated by commas, e.g. '\"Source Han Sans\", sans-serif'"
+            )
+        return value
+
+    @property
+    def font_families(self) -> list[str]:
+        """The family names of ``font``, in order, without their quotes."""
+        return font_families(self.font)
+
+
+def font_families(font: str | None) -> list[str]:
+    """The family names of a font list (``'"Source Han Sans", sans-serif'``), without quotes or blanks."""
+    names = (part.strip().strip("\"'").strip() for part in (font or "").split(","))
+    return [name for name in names if name]
 
 
 class Config(_Strict):
@@ -66,6 +107,51 @@ class Project:
     def resolve(self, relative: str) -> Path:
         """A path from kaplan.yaml, relative to the folder holding it."""
         return (self.root / relative).resolve()
+
+    @property
+    def config_file(self) -> Path:
+        """Where kaplan.yaml is, or would be."""
+        return (self.file or self.root / CONFIG_NAME).resolve()
+
+    def repository_folder(self, key: Literal["plans", "templates"]) -> Path:
+        """The ``plans`` or ``templates`` folder; a :class:`UsageError` when it resolves outside the repository."""
+        given: str = getattr(self.config, key)
+        folder = self.resolve(given)
+        if not folder.is_relative_to(self.root.resolve()):
+            raise UsageError(
+                f"{CONFIG_NAME}: {key}: '{given}' is outside the repository ({_shown(self.root)}); "
+                f"name a folder inside it, such as {key}"
+            )
+        return folder
+
+
+def check_out_folder(project: Project, out: Path) -> None:
+    """Refuse an output folder that is or contains the plans, the templates or kaplan.yaml.
+
+    Why: a build writes and deletes files under its output folder, and a site built into the
+    templates folder would be served back as theme files. Raises :class:`UsageError`.
+    """
+    target = out.resolve()
+    root = project.root.resolve()
+    templates = project.resolve(project.config.templates)
+    guarded = (
+        ("the plans folder", project.resolve(project.config.plans)),
+        ("the templates folder", templates),
+        (CONFIG_NAME, project.config_file),
+    )
+    for what, path in guarded:
+        if path == target or path.is_relative_to(target):
+            verb = "is" if path == target else "contains"
+            raise UsageError(
+                f"the output folder {_shown(target)} {verb} {what} ({_shown(path)}): a build writes and "
+                "deletes files there; set `out:` in kaplan.yaml or --out to a folder of its own, such as build"
+            )
+    # A templates folder outside the repository, or the repository itself, is theme_dirs' to refuse.
+    if target.is_relative_to(templates) and templates.is_relative_to(root) and templates != root:
+        raise UsageError(
+            f"the output folder {_shown(target)} is inside the templates folder ({_shown(templates)}): "
+            "documents would be built from earlier outputs; set `out:` in kaplan.yaml or --out elsewhere"
+        )
 
 
 def find_config(start: Path) -> Path | None:

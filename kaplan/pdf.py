@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from kaplan.files import write_atomic
+from kaplan.files import NotReadable, read_regular, write_atomic
+
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # a whole theme's worth (render.MAX_THEME_BYTES)
 
 
 class BlockedURL(ValueError):
@@ -31,13 +33,22 @@ def _fetcher_class() -> type[Any]:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             parsed = urlparse(url)
-            if parsed.scheme == "file" and not parsed.netloc:
-                path = self.theme_file(Path(unquote(parsed.path)).resolve())
-                if path is not None:
-                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-            self.blocked.append(url)
-            raise BlockedURL(f"kaplan does not let documents read {url}")
+            found = self.read(unquote(parsed.path)) if parsed.scheme == "file" and not parsed.netloc else None
+            if found is None:
+                self.blocked.append(url)
+                raise BlockedURL(f"kaplan does not let documents read {url}")
+            path, data = found
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
+
+        def read(self, named: str) -> tuple[Path, bytes] | None:
+            """The theme file a URL path names and its bytes; None for anything else."""
+            try:
+                # Resolved first: a symlink in a theme folder that points out of it names no theme file.
+                path = self.theme_file(Path(named).resolve())
+                return None if path is None else (path, read_regular(path, MAX_RESOURCE_BYTES))
+            except (OSError, RuntimeError, NotReadable):  # unreadable, a symlink loop, a FIFO or too big
+                return None
 
         def theme_file(self, path: Path) -> Path | None:
             """The file a theme path names, looked up in every theme folder, overrides first."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -14,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import markdown
 import nh3
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from kaplan import __version__
 from kaplan.audience import Filtered, shows_assessments
-from kaplan.config import Brand, Project
+from kaplan.config import Brand, Project, UsageError, font_families
+from kaplan.files import NotReadable, read_regular
 from kaplan.findings import Finding
 from kaplan.health import Health
 from kaplan.labels import STAGES, chinese_amount, enum_label, stage_label, word
@@ -59,10 +63,25 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 MAX_LOGO_BYTES = 1024 * 1024
+# A theme is a few templates, stylesheets and fonts: anything bigger is a wrong `templates:`, not a theme.
+MAX_THEME_FILES = 500
+MAX_THEME_BYTES = 20 * 1024 * 1024
+GENERIC_FAMILIES = frozenset(
+    {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji", "fangsong"}
+    | {"ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
+)
 
 
 class ThemeError(Exception):
     """A template is missing or broken: the message names the file and line."""
+
+
+class ThemeFolderError(ThemeError, UsageError):
+    """kaplan.yaml's ``templates`` names a folder kaplan will not use (outside the repository, too big).
+
+    Both kinds on purpose: a plan's build reports it as a theme problem, and a command that meets it
+    before any plan (a whole build) ends with its message and exit 2 rather than a traceback.
+    """
 
 
 def builtin_theme() -> Path:
@@ -74,14 +93,149 @@ def builtin_theme() -> Path:
 
 
 def theme_dirs(project: Project) -> list[Path]:
-    """Template folders in lookup order: the repository's own overrides first, then the built-in theme."""
-    dirs = []
-    override = project.resolve(project.config.templates)
+    """Template folders in lookup order: the repository's own overrides first, then the built-in theme.
+
+    The override folder must be inside the repository, must not hold the plans or kaplan.yaml (a
+    template could include them raw, past the audience filter) and must be the size of a theme.
+    """
+    try:
+        override = project.repository_folder("templates")
+    except UsageError as exc:
+        raise ThemeFolderError(str(exc)) from None
     builtin = builtin_theme().resolve()
+    dirs = []
     if override.is_dir() and override != builtin:
+        held = (
+            ("the plans folder", project.resolve(project.config.plans)),
+            ("kaplan.yaml", project.config_file),
+        )
+        for what, path in held:
+            if path.is_relative_to(override):
+                raise ThemeFolderError(
+                    f"kaplan.yaml: templates: '{project.config.templates}' contains {what}: templates could "
+                    "read it; name a folder of templates only, such as templates"
+                )
+        theme_files(override)  # a folder too big to be a theme fails here, before anything reads it
         dirs.append(override)
     dirs.append(builtin)
     return dirs
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a symlink loop leads nowhere kaplan may read
+        return False
+
+
+def theme_files(folder: Path) -> list[tuple[str, Path]]:
+    """Every file of a theme folder as ``(name relative to the folder, path)``, sorted by name.
+
+    The one place that lists a theme's files. Bounded: it raises :class:`ThemeFolderError` as soon as
+    the folder holds more than ``MAX_THEME_FILES`` entries or ``MAX_THEME_BYTES``. Symlink-safe: a
+    symlinked folder is not followed (what it points to inside the theme is listed where it really is),
+    a symlink that leads out of the folder is left out (no loader serves it either), and so are
+    devices, FIFOs and sockets.
+    """
+    root = folder.resolve()
+    found: list[tuple[str, Path]] = []
+    entries = size = 0
+    pending = [root]
+    while pending:
+        try:
+            listing = os.scandir(pending.pop())
+        except OSError:  # an unreadable folder holds nothing kaplan can use
+            continue
+        with listing:
+            for entry in listing:
+                entries += 1
+                if entries > MAX_THEME_FILES:
+                    raise ThemeFolderError(_theme_too_big(folder, f"more than {MAX_THEME_FILES} files"))
+                path = Path(entry.path)
+                name = path.relative_to(root).as_posix()
+                try:
+                    if entry.is_symlink():
+                        if _resolves_inside(path, root) and path.is_file():
+                            found.append((name, path))  # its bytes are counted where the target is
+                    elif entry.is_dir(follow_symlinks=False):
+                        if entry.name != "__pycache__":
+                            pending.append(path)
+                    elif entry.is_file(follow_symlinks=False):
+                        size += entry.stat(follow_symlinks=False).st_size
+                        found.append((name, path))
+                except OSError:  # vanished while listed
+                    continue
+                if size > MAX_THEME_BYTES:
+                    raise ThemeFolderError(
+                        _theme_too_big(folder, f"more than {MAX_THEME_BYTES // 1048576} MB")
+                    )
+    return sorted(found)
+
+
+def _theme_too_big(folder: Path, what: str) -> str:
+    return (
+        f"the theme folder {folder} holds {what}: point `templates:` in kaplan.yaml at a folder "
+        "of templates, stylesheets and fonts only"
+    )
+
+
+def theme_file(folder: Path, name: str) -> Path | None:
+    """``folder/name`` when it is a file of that theme folder, else None.
+
+    A name that is, or leads through a symlink to, a file outside the folder, or that is not a regular
+    file (a FIFO or device would block or never end), is a :class:`ThemeError`, never read.
+    """
+    path = folder.joinpath(*split_template_path(name))
+    if not os.path.lexists(path):
+        return None
+    if not _resolves_inside(path, folder.resolve()):
+        raise ThemeError(
+            f"{path}: a symlink to a file outside the theme folder {folder}; kaplan does not read it: "
+            "copy the file into the theme"
+        )
+    if not path.exists() or path.is_dir():
+        return None
+    if not path.is_file():
+        raise ThemeError(f"{path}: not a regular file; kaplan does not read it")
+    return path
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Templates from theme folders, the first that has the name wins; never a file that leaves its folder."""
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        self.dirs = [Path(d) for d in dirs]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, its file name (for error messages) and whether it is still current."""
+        for folder in self.dirs:
+            path = theme_file(folder, template)
+            if path is None:
+                continue
+            try:
+                source = read_regular(path, MAX_THEME_BYTES).decode("utf-8")
+                mtime = path.stat().st_mtime
+            except (OSError, NotReadable, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+                raise ThemeError(f"{path}: cannot read the template: {reason}") from None
+            return source, os.path.normpath(path), _unchanged(path, mtime)
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        """Every template name the folders hold."""
+        return sorted({name for folder in self.dirs for name, _ in theme_files(folder)})
+
+
+def _unchanged(path: Path, mtime: float) -> Callable[[], bool]:
+    def uptodate() -> bool:
+        try:
+            return path.stat().st_mtime == mtime
+        except OSError:
+            return False
+
+    return uptodate
 
 
 _md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
@@ -104,12 +258,110 @@ def _loosen_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# Python-Markdown is quadratic on some inputs (20,000 unmatched `[` take minutes), so a field reaches
+# it only in blocks whose cost is bounded; any other block is shown as escaped plain text.
+MD_LIMIT = 20_000  # characters of one field rendered as Markdown; later blocks are plain text
+SHOWN_LIMIT = 100_000  # characters of one field shown at all; a visible "…" counts the rest
+NEST_LIMIT = 16  # quote or list markers stacked at the start of a line (each one re-parses the rest)
+BRACKET_BUDGET = 300_000  # characters the link parser may rescan per field (a Python loop)
+TAG_BUDGET = 2_000_000  # characters the HTML block parser may rescan per field for unclosed tags
+
+_BLANK_LINE = re.compile(r"(\n[ \t]*\n)")
+_BRACKET = re.compile(r"\]\(|[\[\]()]")
+_TAG_START = re.compile(r"<[A-Za-z]")
+_LINE_MARKERS = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t]))+", re.MULTILINE)
+_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+
+
+def _bracket_cost(block: str) -> int:
+    """How far the link parser scans in ``block``: from each `[` to its `]` (or the block's end),
+    and from each link's `(` to its `)`."""
+    cost = 0
+    brackets: list[int] = []
+    parens: list[int] = []  # inside a link destination only: elsewhere `(` is plain text
+    for match in _BRACKET.finditer(block):
+        at, found = match.start(), match.group()
+        if found == "[":
+            brackets.append(at)
+        elif found in ("]", "]("):
+            if brackets:
+                cost += at - brackets.pop()
+            if found == "](":
+                parens.append(at + 1)
+        elif parens:
+            if found == "(":
+                parens.append(at)
+            else:
+                cost += at - parens.pop()
+    end = len(block)
+    return cost + sum(end - at for at in brackets) + sum(end - at for at in parens)
+
+
+def _tag_cost(block: str, rest: int) -> int:
+    """How far the HTML block parser scans for tags in ``block`` that no `>` closes: each is read
+    to the end of the text (``rest`` characters from the block's start, at most MD_LIMIT)."""
+    last = block.rfind(">")
+    return sum(min(MD_LIMIT, rest - m.start()) for m in _TAG_START.finditer(block, last + 1))
+
+
+def _nesting(block: str) -> int:
+    """The most quote and list markers any line of ``block`` starts with."""
+    return max((len(_MARKER.findall(m.group())) for m in _LINE_MARKERS.finditer(block)), default=0)
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """``text`` as runs of blocks (split at blank lines): ``(run, True)`` to render as Markdown,
+    ``(run, False)`` to show as plain text. Each check is linear in the text."""
+    pieces = _BLANK_LINE.split(text)
+    runs: list[tuple[str, bool]] = []
+    md_chars = brackets = tags = start = 0
+    for i in range(0, len(pieces), 2):
+        block = pieces[i]
+        gap = pieces[i + 1] if i + 1 < len(pieces) else ""
+        size = len(block) + len(gap)
+        is_md = md_chars + size <= MD_LIMIT
+        if is_md:
+            bracket_cost = _bracket_cost(block)
+            tag_cost = _tag_cost(block, len(text) - start)
+            is_md = (
+                brackets + bracket_cost <= BRACKET_BUDGET
+                and tags + tag_cost <= TAG_BUDGET
+                and _nesting(block) <= NEST_LIMIT
+            )
+            if is_md:
+                md_chars, brackets, tags = md_chars + size, brackets + bracket_cost, tags + tag_cost
+        if runs and runs[-1][1] == is_md:
+            runs[-1] = (runs[-1][0] + block + gap, is_md)
+        else:
+            runs.append((block + gap, is_md))
+        start += size
+    return runs
+
+
+def _plain_html(text: str) -> str:
+    """Text shown as it is written: escaped, one paragraph per blank-line block."""
+    blocks = (b.strip("\n") for b in _BLANK_LINE.split(text)[::2])
+    return "".join(f"<p>{Markup.escape(b)}</p>\n" for b in blocks if b.strip())
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Markdown → sanitised HTML (allow-listed tags, http/https/mailto links only)."""
+    """Markdown → sanitised HTML (allow-listed tags, http/https/mailto links only).
+
+    Blocks that would make Markdown slow (see MD_LIMIT and the budgets above) are shown as plain
+    text; past SHOWN_LIMIT characters the field is cut, with a visible "…".
+    """
     if not text:
         return Markup("")
-    _md.reset()
-    html = _md.convert(_loosen_lists(text))
+    parts = []
+    for run, is_md in _segments(text[:SHOWN_LIMIT]):
+        if is_md:
+            _md.reset()
+            parts.append(_md.convert(_loosen_lists(run)))
+        else:
+            parts.append(_plain_html(run))
+    if len(text) > SHOWN_LIMIT:
+        parts.append(f"<p>… (+{len(text) - SHOWN_LIMIT:,})</p>")
+    html = "\n".join(parts)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -126,19 +378,23 @@ def css_string(value: str) -> str:
     return f'"{escaped}"'
 
 
-def make_env(dirs: Sequence[Path]) -> jinja2.Environment:
-    """The Jinja environment: autoescaped, strict about undefined names.
+def css_font_family(value: str | None) -> str:
+    """A brand font list as CSS ``font-family`` values: each family a CSS string, generic names bare."""
+    families = font_families(value)
+    return ", ".join(name if name in GENERIC_FAMILIES else css_string(name) for name in families)
+
+
+def make_env(dirs: Sequence[Path]) -> jinja2.sandbox.SandboxedEnvironment:
+    """The Jinja environment: sandboxed, autoescaped, strict about undefined names.
 
     A repository's template replaces the built-in file of the same name; it can also extend
-    the built-in one as ``kaplan/NAME`` and override only some blocks.
+    the built-in one as ``kaplan/NAME`` and override only some blocks. Templates come from pull
+    requests, so they run in Jinja's sandbox: no attribute of Python's internals is reachable.
     """
     loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader([str(d) for d in dirs]),
-            jinja2.PrefixLoader({"kaplan": jinja2.FileSystemLoader(str(dirs[-1]))}),
-        ]
+        [ThemeLoader(dirs), jinja2.PrefixLoader({"kaplan": ThemeLoader([dirs[-1]])})]
     )
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -148,11 +404,12 @@ def make_env(dirs: Sequence[Path]) -> jinja2.Environment:
     )
     env.filters["md"] = render_markdown
     env.filters["css_string"] = css_string
+    env.filters["css_font_family"] = css_font_family
     return env
 
 
 @functools.lru_cache(maxsize=8)
-def theme_env(dirs: tuple[Path, ...]) -> jinja2.Environment:
+def theme_env(dirs: tuple[Path, ...]) -> jinja2.sandbox.SandboxedEnvironment:
     """One environment per process and theme, so templates compile once rather than once per plan.
 
     Jinja still checks each template's file time, so an edited template is picked up (kaplan serve).
@@ -164,6 +421,13 @@ def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
     """Render a theme template; a broken or missing one becomes a :class:`ThemeError`."""
     try:
         return env.get_template(name).render(**context)
+    except ThemeError:
+        raise  # a refused theme file: its message already names it
+    except jinja2.exceptions.SecurityError as exc:  # the sandbox stopped a reach for Python internals
+        raise ThemeError(
+            f"{_template_frame(exc) or name}: not allowed in a template: {exc}; "
+            "templates may use the view's fields and methods only"
+        ) from None
     except jinja2.TemplateNotFound as exc:
         where = _template_frame(exc)
         included = f"{where}: " if where else ""
@@ -192,21 +456,25 @@ def _template_frame(exc: BaseException) -> str | None:
 
 
 def logo_data_uri(brand: Brand, root: Path) -> str | None:
-    """The brand logo as a data: URI, read only from inside the repository."""
+    """The brand logo as a data: URI, read only from a regular file inside the repository."""
     if not brand.logo:
         return None
-    path = (root / brand.logo).resolve()
+    given = root / brand.logo
+    if not _resolves_inside(given, root.resolve()):
+        raise ThemeError(
+            f"kaplan.yaml: brand.logo {brand.logo}: the logo must be a file inside the repository "
+            "(not one outside it, nor a symlink to one)"
+        )
+    path = given.resolve()
     kind = LOGO_TYPES.get(path.suffix.lower())
     if kind is None:
-        raise ThemeError(f"brand.logo {brand.logo}: use a .png, .jpg or .svg file")
-    if not path.is_relative_to(root.resolve()):
-        raise ThemeError(f"brand.logo {brand.logo}: the logo must be inside the repository")
+        raise ThemeError(f"kaplan.yaml: brand.logo {brand.logo}: use a .png, .jpg or .svg file")
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_LOGO_BYTES)
     except OSError as exc:
-        raise ThemeError(f"brand.logo {brand.logo}: {exc.strerror}") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise ThemeError(f"brand.logo {brand.logo}: the logo is over 1 MB")
+        raise ThemeError(f"kaplan.yaml: brand.logo {brand.logo}: {exc.strerror}") from None
+    except NotReadable as exc:
+        raise ThemeError(f"kaplan.yaml: brand.logo {brand.logo}: {exc}") from None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
