@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kaplan.findings import Finding
-from kaplan.yaml12 import LineMap, PathKey
+from kaplan.yaml12 import MAX_DIGITS, LargeNumber, LineMap, PathKey
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -33,7 +33,7 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
         lowered = {c.lower(): c for c in choices}
         if word.lower() in lowered:
             close = [lowered[word.lower()]]
-    return f" — did you mean '{close[0]}'?" if close else ""
+    return f" — did you mean '{shorten(close[0])}'?" if close else ""
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -76,7 +76,31 @@ def allowed_keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """Text short enough for a one-line message: its start and a "…" when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number(value: LargeNumber) -> str:
+    """A number too large to be one, described from its text (never through int → str)."""
+    body = value.lstrip("+-")
+    if body[:2] in ("0x", "0o"):
+        kind = " hex" if body[1] == "x" else " octal"
+        count = len(body) - 2
+    elif "." in body or "e" in body.lower():
+        return f"the number {shorten(value, 24)}"
+    else:
+        kind, count = "", len(body)
+    return f"the number {shorten(value, 24)} ({count:,}{kind} digits)"
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, LargeNumber):
+        return _number(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        # Not from a plan file (the reader keeps such numbers as text), but a Plan built in code:
+        # str() of an int past 4,300 digits raises, so it is described by its size.
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -93,6 +117,25 @@ def _literal_choices(ctx: dict[str, Any]) -> list[str]:
     return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
 
 
+# Errors that mean "a number was expected here" (money included: a bare number or a mapping).
+_NUMBER_ERRORS = frozenset(
+    {
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "float_type",
+        "float_parsing",
+        "finite_number",
+        "model_type",
+        "model_attributes_type",
+        "greater_than_equal",
+        "greater_than",
+        "less_than_equal",
+        "less_than",
+    }
+)
+
+
 def _message(err: Any, root: type[BaseModel]) -> tuple[str, bool]:
     """Say what is wrong and how to fix it; also whether to point at the key."""
     kind = err["type"]
@@ -100,6 +143,8 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[str, bool]:
     value = err.get("input")
     ctx = err.get("ctx") or {}
     got = _describe(value)
+    if isinstance(value, LargeNumber) and kind in _NUMBER_ERRORS:
+        return f"{got} is too large: write at most {MAX_DIGITS} digits", False
     if kind == "missing":
         return f"missing required key '{loc[-1]}': add `{loc[-1]}:` here", True
     if kind == "extra_forbidden":
@@ -135,7 +180,10 @@ def _message(err: Any, root: type[BaseModel]) -> tuple[str, bool]:
             return f"{got} is not a web address: write it as https://…", False
         return f"{got} does not have the expected form ({ctx.get('pattern')})", False
     if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, "), False
+        message = str(err["msg"]).removeprefix("Value error, ")
+        if isinstance(value, str) and len(value) > 60:  # the model's messages quote the whole value
+            message = message.replace(repr(value), got)
+        return message, False
     return f"{err['msg']} (got {got})", False
 
 

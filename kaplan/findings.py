@@ -24,6 +24,11 @@ class Finding:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        # The file name comes from the file system: a name that is not UTF-8 (or holds a newline)
+        # must not break the terminal, the JSON or the one-finding-a-line format.
+        object.__setattr__(self, "file", printable(self.file))
+
     @property
     def structural(self) -> bool:
         """True for the codes that stop a plan from being built."""
@@ -43,6 +48,23 @@ class Finding:
             f"::{level} file={_gh_escape(self.file)},line={self.line},col={self.column},"
             f"title={_gh_escape(self.code)}::{message}"
         )
+
+
+def printable(text: str) -> str:
+    """Text safe to print, write as UTF-8 or put on one line: a file name's undecodable bytes
+    (which Python holds as lone surrogates) become ``\\xNN``, other control characters ``\\uNNNN``."""
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        code = ord(c)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif c.isprintable() or (c.isspace() and c not in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"):
+            out.append(c)
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)
 
 
 def _gh_escape(value: str, *, data: bool = False) -> str:

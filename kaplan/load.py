@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kaplan.errors import did_you_mean, format_path, validation_findings
-from kaplan.findings import Finding
+from kaplan.errors import did_you_mean, format_path, shorten, validation_findings
+from kaplan.findings import Finding, printable
 from kaplan.model import RESERVED_IDS, SLUG_RE, Plan
 from kaplan.yaml12 import LineMap, PathKey, read_yaml
 
@@ -63,13 +63,13 @@ def slugify(text: str) -> str:
 
 
 def plan_id(path: Path) -> str:
-    """The account id a plan file's name gives."""
-    return path.stem
+    """The account id a plan file's name gives (printable, even when the name is not UTF-8)."""
+    return printable(path.stem)
 
 
 def load_plan(path: Path, file: str | None = None) -> LoadedPlan:
     """Read, parse and validate one plan file; never raises for a user mistake."""
-    shown = file if file is not None else str(path)
+    shown = printable(file if file is not None else str(path))
     ident = plan_id(path)
     findings = file_name_findings(path, shown)
     try:
@@ -168,7 +168,7 @@ def file_name_findings(path: Path, file: str) -> list[Finding]:
             "",
             "file-name",
             "error",
-            f"'{path.name}' is not a valid plan file name: the name is the account id, "
+            f"'{printable(path.name)}' is not a valid plan file name: the name is the account id, "
             f"lowercase a-z, 0-9 and hyphens, ending in .yaml; rename it to "
             f"'{slugify(path.stem)}.yaml'",
         )
@@ -240,7 +240,8 @@ def structure_findings(data: dict[str, Any], lines: LineMap, file: str) -> list[
                 message = f"'{value}' is an id from {found[0]}, but this must name one of {where}"
             else:
                 extra = " (or `us`)" if pattern[0] == "installed_base" else ""
-                message = f"'{value}' is not an id in {where}{extra}{did_you_mean(value, choices)}"
+                hint = did_you_mean(value, choices)
+                message = f"'{shorten(value)}' is not an id in {where}{extra}{hint}"
             findings.append(
                 Finding(file, *lines.value(ref_path), format_path(ref_path), "ref", "error", message)
             )
@@ -289,16 +290,19 @@ def _cycle_findings(data: dict[str, Any], lines: LineMap, file: str) -> list[Fin
     findings = []
     done: set[str] = set()
     for start in index:
+        # Each person is walked once over all starts, and ``at`` finds a person in the walk at
+        # once: a reporting chain of 20,000 people stays linear.
         walk: list[str] = []
+        at: dict[str, int] = {}
         node: str | None = start
-        while node is not None and node in index and node not in done and node not in walk:
+        while node is not None and node in index and node not in done and node not in at:
+            at[node] = len(walk)
             walk.append(node)
             node = boss.get(node)
-        if node is not None and node in walk:
-            cycle = walk[walk.index(node) :]
+        if node is not None and node in at:
+            cycle = walk[at[node] :]
             first = min(cycle, key=index.__getitem__)
-            at = cycle.index(first)
-            names = [*cycle[at:], *cycle[:at], first]
+            where = cycle.index(first)
             path = ("people", index[first], "reports_to")
             findings.append(
                 Finding(
@@ -307,9 +311,18 @@ def _cycle_findings(data: dict[str, Any], lines: LineMap, file: str) -> list[Fin
                     format_path(path),
                     "cycle",
                     "error",
-                    f"reports_to goes round in a circle: {' → '.join(names)}; "
+                    f"reports_to goes round in a circle: {_circle([*cycle[where:], *cycle[:where]])}; "
                     "someone in it must report outside it (or to nobody)",
                 )
             )
         done.update(walk)
     return findings
+
+
+def _circle(names: Sequence[str], keep: int = 6) -> str:
+    """``a → b → c → a``; a long circle shows its first and last people and how many between."""
+    shown = [shorten(n, 40) for n in names]
+    if len(shown) > 2 * keep + 1:
+        between = len(shown) - 2 * keep
+        shown = [*shown[:keep], f"… ({between:,} more) …", *shown[-keep:]]
+    return " → ".join([*shown, shorten(names[0], 40)])

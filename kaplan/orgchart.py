@@ -51,6 +51,7 @@ class _Node:
     origin: _Node | None = None  # in a cut-down copy: the node of the full tree it stands for
     height: int = 0  # levels below (0 for a leaf)
     size: int = 1  # people in the subtree, this one included
+    beyond: int = 0  # people below this box deeper than any chart draws (MAX_LEVELS)
 
     @property
     def full(self) -> _Node:
@@ -64,8 +65,33 @@ def _annotate(node: _Node) -> _Node:
         order.extend(n.children)
     for n in reversed(order):
         n.height = 1 + max((c.height for c in n.children), default=-1)
-        n.size = 1 + sum(c.size for c in n.children)
+        n.size = 1 + n.beyond + sum(c.size for c in n.children)
     return node
+
+
+MAX_LEVELS = 24  # levels of one reporting tree that are drawn; real organisations have about 10
+
+
+def _prune(root: _Node, levels: int = MAX_LEVELS) -> _Node:
+    """The tree down to ``levels`` levels: the people deeper are counted on the last box, not drawn.
+
+    Why: the layout recurses once per level and tries a layout per level, so a reporting chain of
+    20,000 people would exhaust the stack and take minutes; no page could show it anyway.
+    """
+    if root.height < levels:
+        return root
+    top = _Node(root.person)
+    stack = [(root, top, 1)]
+    while stack:
+        source, copy, level = stack.pop()
+        if level >= levels:
+            copy.beyond = source.size - 1
+            continue
+        for child in source.children:
+            kid = _Node(child.person)
+            copy.children.append(kid)
+            stack.append((child, kid, level + 1))
+    return _annotate(top)
 
 
 def _forest(people: Sequence[Person]) -> list[_Node]:
@@ -108,7 +134,7 @@ def _forest(people: Sequence[Person]) -> list[_Node]:
 
 def _cut(node: _Node, depth: int, children: Sequence[_Node] | None = None) -> _Node:
     """A copy of ``node``'s tree down to ``depth`` levels; deeper people are counted, not drawn."""
-    copy = _Node(node.person, origin=node.full)
+    copy = _Node(node.person, origin=node.full, beyond=node.beyond)
     if depth <= 0:
         copy.hidden = node.size - 1
     else:
@@ -159,7 +185,7 @@ class _Metrics:
 
     def height(self, node: _Node) -> float:
         extra = NAME_LINE * (len(self.name_lines(node.person)) - 1)
-        return self.base_h + extra + (11.0 if node.hidden else 0.0)
+        return self.base_h + extra + (11.0 if node.hidden or node.beyond else 0.0)
 
 
 @lru_cache(maxsize=4096)
@@ -497,7 +523,7 @@ def org_chart(
     primary_c = _colour(primary, DEFAULT_PRIMARY)
     _colour(accent, DEFAULT_ACCENT)
     page = _Page(width_mm * PT_PER_MM, max_height_mm * PT_PER_MM, SMALL_PT)
-    trees = _forest(plan.people)
+    trees = [_prune(t) for t in _forest(plan.people)]
     m = _metrics(plan.people, locale)
     branched = [t for t in trees if t.children]
     if any(_best(t, m, page, HEADER_H) is None for t in branched):
@@ -568,10 +594,17 @@ def _draw_org(
                 more = ""
                 if ref is not None:
                     more = _t("more", locale).format(n=node.hidden, ref=f"{ref + 1}/{total}")
+                elif node.beyond:
+                    more = _t("deeper", locale).format(n=node.beyond)
                 boxes.append(_draw_box(bx + x, by + y, node, m, locale, more))
             x += b.w + UNIT_GAP
         y += max(u.block.h for u in row) + UNIT_GAP
     height = y - UNIT_GAP + margin
+    deep = sum(n.beyond for r in chart.rows for u in r for _, _, n in u.block.boxes if not n.children)
+    if deep:  # say plainly that the chart stops, not only on the last box
+        note = _t("too_deep", locale).format(levels=MAX_LEVELS, n=deep)
+        boxes.append(_text(margin, height + 8, _truncate(note, width - 2 * margin, 8.5), 8.5, MUTED))
+        height += 14
     body.append(_path(lines, LINE, 0.9))
     body.extend(boxes)
     return _svg(width, height, body, font, _t("org", locale))

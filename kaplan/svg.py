@@ -49,6 +49,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "current": ("当前", "Current"),
     "stage_of": ("阶段 {n}/8", "Stage {n} of 8"),
     "more": ("另 {n} 人 · 见 {ref}", "+{n} more · see {ref}"),
+    "deeper": ("…另 {n} 人", "… +{n} below"),
+    "too_deep": (
+        "汇报线超过 {levels} 层：更深的 {n} 人未画出",
+        "Reporting lines deeper than {levels} levels are not drawn ({n} people)",
+    ),
 }
 
 

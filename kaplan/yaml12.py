@@ -4,10 +4,13 @@ Uses libyaml's event stream (``yaml.CSafeLoader``) and builds the data itself, s
 anchors, aliases and tags are refused (an alias bomb never expands), duplicate keys are
 reported instead of silently overwritten, only ``true``/``false`` are booleans, ``010`` is
 not octal, and dates stay text for the model to check (``2026-13-01`` gets a line, not a crash).
+A number too large for a plan stays its text, marked as :class:`LargeNumber`, so nothing ever
+has to print a 5,000-digit integer (Python refuses past 4,300 digits) and messages can say why.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +30,13 @@ _DROPPED = "\x00dropped"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+MAX_DIGITS = 18  # a count, a year, an amount of money: never more; and still an int64
+_LIMIT = 10**MAX_DIGITS
+
+
+class LargeNumber(str):
+    """A plain scalar that reads as a number too large for a plan (over 18 digits, or beyond a
+    float): kept as the text written, which a text field takes as is and a number field refuses."""
 
 
 @dataclass(frozen=True)
@@ -93,20 +103,19 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
-    try:
-        if _INT.match(text):
-            digits = text.lstrip("+-")
-            if len(digits) > 1 and digits[0] == "0":
-                return text
-            return int(text)
-        if _OCT.match(text):
-            return int(text[2:], 8)
-        if _HEX.match(text):
-            return int(text[2:], 16)
-        if _FLOAT.match(text) and any(c.isdigit() for c in text):
-            return float(text)
-    except ValueError:  # more digits than int() accepts: keep what the user wrote
-        return text
+    if _INT.match(text):
+        digits = text.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0":
+            return text
+        return int(text) if len(digits) <= MAX_DIGITS else LargeNumber(text)
+    if _OCT.match(text) or _HEX.match(text):
+        # Checked by length before converting: a 5 MB hex literal must not become an int.
+        base, room = (8, 21) if text[1] == "o" else (16, 15)
+        value = int(text[2:], base) if len(text) - 2 <= room else _LIMIT
+        return value if value < _LIMIT else LargeNumber(text)
+    if _FLOAT.match(text) and any(c.isdigit() for c in text):
+        number = float(text)
+        return number if math.isfinite(number) else LargeNumber(text)
     if _INF.match(text):
         return float("-inf") if text.startswith("-") else float("inf")
     if _NAN.match(text):
