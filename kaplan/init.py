@@ -8,7 +8,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from kaplan import __version__
+from kaplan import DISTRIBUTION, __version__
 from kaplan.config import CONFIG_NAME
 from kaplan.files import write_atomic
 from kaplan.schema import plan_schema
@@ -19,6 +19,8 @@ STARTER_ID = "example-account"
 STARTER_NAMES = {"zh": "示例客户", "en": "Example Account"}
 
 # Where each file of the new repository comes from in kaplan/scaffold/; {locale} picks a language.
+# In the files, {distribution} and {version} become what to `pip install` for this very kaplan, so
+# a repository keeps the kaplan that wrote it until someone raises it on purpose.
 SCAFFOLD = {
     CONFIG_NAME: "kaplan.{locale}.yaml",
     "templates/README.md": "templates/README.{locale}.md",
@@ -42,6 +44,7 @@ def repository_files(locale: str, today: dt.date) -> dict[str, str]:
     files = {
         rel: scaffold.joinpath(source.format(locale=locale))
         .read_text("utf-8")
+        .replace("{distribution}", DISTRIBUTION)
         .replace("{version}", __version__)
         for rel, source in SCAFFOLD.items()
     }

@@ -1,9 +1,13 @@
 """``kaplan serve``: serve the output folder locally and rebuild it when its sources change.
 
-Two background threads: one serves files from OUT (read-only, nothing outside it), one polls the
-watched sources and calls ``rebuild`` with the changed paths. Every HTML page gets a small live-reload
-script in the bytes it is served with (never on disk); it polls ``/__kaplan/version`` and reloads the
-page when a rebuild has finished.
+Two background threads: one serves files from OUT (read-only, nothing outside it) on 127.0.0.1, one
+polls the watched sources and calls ``rebuild`` with the changed paths. Every HTML page gets a small
+live-reload script in the bytes it is served with (never on disk); it polls ``/__kaplan/version`` and
+reloads the page when a rebuild has finished.
+
+Only requests addressed to the loopback by name (``Host: 127.0.0.1:PORT``, ``localhost:PORT`` or
+``[::1]:PORT``) are answered: a page elsewhere that rebinds its own DNS name to 127.0.0.1 gets 403,
+never the preview.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import sys
 import threading
@@ -19,10 +24,13 @@ from collections.abc import Callable, Iterator, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any, cast
 from urllib.parse import quote, unquote
 
+LOOPBACK = "127.0.0.1"
+# The names a browser on this machine uses for the preview; DNS rebinding cannot forge these.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 VERSION_URL = "/__kaplan/version"
 RESERVED_PREFIX = "/__kaplan/"
 INDEX = "index.html"
@@ -50,6 +58,8 @@ CONTENT_TYPES = {
 }
 # Explicit rather than ``mimetypes``: that one reads the machine's /etc/mime.types and differs per host.
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
+TEXT = "text/plain; charset=utf-8"
+FORBIDDEN_BODY = b"403 forbidden: the preview answers only to 127.0.0.1, localhost or [::1] on its port\n"
 
 # Same-origin fetch only; a failed poll (server stopped) is ignored and retried.
 RELOAD_SCRIPT = (
@@ -76,16 +86,27 @@ def inject_reload(html: bytes, version: int) -> bytes:
     return html[:at] + script + html[at:]
 
 
+def allowed_hosts(port: int) -> frozenset[str]:
+    """The ``Host`` header values a request to the preview on ``port`` may carry."""
+    hosts = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if port == 80:  # a browser leaves out the default port
+        hosts.update(LOOPBACK_NAMES)
+    return frozenset(hosts)
+
+
 def resolve_url_path(root: Path, url_path: str) -> Path | None:
     """The file or folder under ``root`` that a URL path names, or None if it would leave ``root``.
 
-    ``root`` must already be resolved. Percent-escapes are decoded once; any ``..`` segment, backslash
-    or NUL is refused outright, and the result is resolved (symlinks followed) and must still lie in
-    ``root``.
+    ``root`` must already be resolved. Percent-escapes are decoded once (one that is not UTF-8 names
+    nothing); any ``..`` segment, backslash or NUL is refused outright, and the result is resolved
+    (symlinks followed) and must still lie in ``root``.
     """
     if not url_path.startswith("/"):
         return None
-    decoded = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    try:
+        decoded = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    except UnicodeDecodeError:
+        return None
     if "\x00" in decoded or "\\" in decoded:
         return None
     parts = [p for p in decoded.split("/") if p not in ("", ".")]
@@ -158,13 +179,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], preview: PreviewServer) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
+    def __init__(self, port: int, preview: PreviewServer) -> None:
         self.preview = preview
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__((LOOPBACK, port), _Handler)
+        self.allowed_hosts = allowed_hosts(self.server_address[1])  # the real port, also after port 0
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._open_lock:
@@ -187,7 +207,7 @@ class _HTTPServer(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError | TimeoutError):
             return  # the browser went away mid-response: normal while reloading
-        self.preview.log(f"serve error: {type(exc).__name__}: {_one_line(str(exc))}")
+        self.preview.log(f"serve error: {type(exc).__name__}: {_one_line(str(exc))[:200]}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -195,6 +215,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     server_version = "kaplan-serve"
     timeout = 30  # a silent connection does not hold a thread for ever
+    # http.server's own refusals (400, 414, 501) in plain text, like every other answer here.
+    error_message_format = "%(code)d %(message)s\n"
+    error_content_type = TEXT
+
+    def parse_request(self) -> bool:
+        """Parse the request line and headers, then refuse any Host but the loopback's (403)."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) == 1 and hosts[0] in cast(_HTTPServer, self.server).allowed_hosts:
+            return True
+        self.close_connection = True
+        self._send(HTTPStatus.FORBIDDEN, TEXT, FORBIDDEN_BODY, self.command != "HEAD")
+        return False
 
     def do_GET(self) -> None:
         self._respond(body=True)
@@ -209,7 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
         preview = cast(_HTTPServer, self.server).preview
         url_path = self.path.split("?", 1)[0].split("#", 1)[0]
         if url_path == VERSION_URL:
-            self._send(HTTPStatus.OK, "text/plain; charset=utf-8", str(preview.version).encode(), body)
+            self._send(HTTPStatus.OK, TEXT, str(preview.version).encode(), body)
             return
         if url_path.startswith(RESERVED_PREFIX):
             self._not_found(body)
@@ -217,14 +251,15 @@ class _Handler(BaseHTTPRequestHandler):
         root = preview.out.resolve()
         try:
             path = resolve_url_path(root, url_path)
-        except UnicodeDecodeError:
-            path = None
-        if path is not None and path.is_dir():
-            if not url_path.endswith("/"):
-                self._redirect(url_path + "/", body)
-                return
-            path = resolve_url_path(root, url_path + INDEX)
-        if path is None or not path.is_file():
+            if path is not None and path.is_dir():
+                if not url_path.endswith("/"):
+                    self._redirect(url_path + "/", body)
+                    return
+                path = resolve_url_path(root, url_path + INDEX)
+            found = path is not None and path.is_file()
+        except OSError:  # a name or path too long for the file system names no file
+            found = False
+        if path is None or not found:
             self._not_found(body)
             return
         try:
@@ -255,15 +290,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _not_found(self, body: bool) -> None:
-        self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"404 not found\n", body)
+        self._send(HTTPStatus.NOT_FOUND, TEXT, b"404 not found\n", body)
 
     def _redirect(self, location: str, body: bool) -> None:
         target = quote(unquote(location), safe="/")
-        self._send(HTTPStatus.MOVED_PERMANENTLY, "text/plain; charset=utf-8", b"", body, Location=target)
+        self._send(HTTPStatus.MOVED_PERMANENTLY, TEXT, b"", body, Location=target)
 
 
 class PreviewServer:
-    """Serve ``out`` on ``host:port`` and call ``rebuild`` when a file under ``watch`` changes.
+    """Serve ``out`` on 127.0.0.1:``port`` and call ``rebuild`` when a file under ``watch`` changes.
 
     ``rebuild(changed_paths)`` runs in the watcher thread, never two at once; changes that arrive
     during a rebuild are gathered into one more. It returns a one-line summary. The version served at
@@ -276,7 +311,6 @@ class PreviewServer:
         out: Path,
         watch: Sequence[Path],
         rebuild: Callable[[list[Path]], str],
-        host: str = "127.0.0.1",
         port: int = 8000,
         interval: float = 0.5,
         log: Callable[[str], None] = _stderr,
@@ -284,7 +318,6 @@ class PreviewServer:
         self.out = Path(out)
         self.watch = [Path(p) for p in watch]
         self.rebuild = rebuild
-        self.host = host
         self.port = port
         self.interval = interval
         self.log = log
@@ -310,14 +343,13 @@ class PreviewServer:
     def url(self) -> str:
         """The address to open, e.g. ``http://127.0.0.1:8000/`` (the real port once started)."""
         port = self._httpd.server_address[1] if self._httpd is not None else self.port
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{port}/"
+        return f"http://{LOOPBACK}:{port}/"
 
     def start(self) -> None:
         """Bind (port 0: any free port), then serve and watch in background threads."""
         if self._httpd is not None:
             raise RuntimeError("the preview server is already running")
-        self._httpd = _HTTPServer((self.host, self.port), self)
+        self._httpd = _HTTPServer(self.port, self)
         self._stopping.clear()
         self._files = snapshot(self.watch, self.out.resolve())
         self._threads = [
@@ -390,3 +422,30 @@ def serve_forever_until_interrupt(server: PreviewServer) -> None:
         pass
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While inside, the first SIGTERM acts as Ctrl-C: a KeyboardInterrupt in the main thread.
+
+    So ``kill`` or a process manager stops the preview through the same path as Ctrl-C, and every
+    ``finally`` and ``with`` (the temporary build folder) still cleans up. Later SIGTERMs are
+    ignored until the block ends: a second one must not cut that cleanup short. Outside the main
+    thread, where Python cannot take signals, this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = False
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

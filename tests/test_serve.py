@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import http.client
+import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -12,12 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from kaplan.init import init_repository
 from kaplan.serve import PreviewServer, inject_reload, serve_forever_until_interrupt
 
 INDEX = b"<!doctype html>\n<html><head><title>Home</title></head><body><h1>Home</h1></body></html>\n"
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
 SECRET = b"top secret, outside OUT"
 INTERVAL = 0.05
+KAPLAN = Path(sys.executable).parent / "kaplan"
+LONG_SEGMENT = "/" + "a" * 300  # longer than a file name may be (255 bytes): the OS says ENAMETOOLONG
 
 
 class Rebuilds:
@@ -122,6 +130,37 @@ def fetch(server: PreviewServer, path: str) -> tuple[int, dict[str, str], bytes]
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         conn.close()
+
+
+def port_of(server: PreviewServer) -> int:
+    return int(server.url.rstrip("/").rsplit(":", 1)[1])
+
+
+def ask(port: int, path: str = "/", host: str | None = None, method: str = "GET") -> tuple[int, bytes]:
+    """Send one request with exactly the Host header given (``None``: no Host header at all)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def ask_raw(port: int, request: bytes) -> bytes:
+    """Send bytes http.client would refuse to send (NUL, raw non-ASCII); the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        for _ in range(1000):  # bounded: the server closes after one HTTP/1.0 answer
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    return answer
 
 
 def version(server: PreviewServer) -> str:
@@ -370,3 +409,206 @@ def test_ctrl_c_stops_cleanly(
     assert not server.running
     assert threading.active_count() == before
     assert capsys.readouterr().err == ""
+
+
+def forged_hosts(port: int) -> list[str | None]:
+    """Host headers a page elsewhere can make a browser send (DNS rebinding), and odd ones."""
+    return [
+        f"evil.example:{port}",  # the attacker's name, rebound to 127.0.0.1
+        f"127.0.0.1:{port + 1 if port < 65535 else port - 1}",  # the loopback, but another port
+        "127.0.0.1",
+        "localhost",
+        f"127.0.0.1:{port}.evil.example",
+        f"localhost.:{port}",
+        f"127.0.0.2:{port}",
+        f"[::ffff:127.0.0.1]:{port}",
+        "",
+        None,  # no Host header at all
+    ]
+
+
+def assert_forbidden(status: int, body: bytes) -> None:
+    assert status == 403
+    assert body.startswith(b"403 forbidden")
+    assert len(body) < 200
+    assert b"Home" not in body
+    assert b"<" not in body  # plain text, nothing of the page
+
+
+def test_only_loopback_host_headers_are_answered(serve: Callable[..., PreviewServer]) -> None:
+    server = serve()
+    port = port_of(server)
+    for host in forged_hosts(port):
+        for path in ("/", "/index.html", "/accounts/acme.pdf", "/__kaplan/version"):
+            assert_forbidden(*ask(port, path, host))
+        status, body = ask(port, "/", host, method="HEAD")
+        assert (status, body) == (403, b"")
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        status, body = ask(port, "/", host)
+        assert status == 200
+        assert body.startswith(INDEX[: INDEX.index(b"</body>")])
+        assert ask(port, "/accounts/acme.pdf", host) == (200, PDF)
+
+
+def test_two_host_headers_are_refused(serve: Callable[..., PreviewServer]) -> None:
+    server = serve()
+    port = port_of(server)
+    for first, second in ((f"127.0.0.1:{port}", "evil.example"), ("evil.example", f"127.0.0.1:{port}")):
+        answer = ask_raw(port, f"GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\n\r\n".encode())
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.0 403 ")
+        assert_forbidden(403, body)
+
+
+def test_the_server_listens_on_the_loopback_only(serve: Callable[..., PreviewServer]) -> None:
+    server = serve()
+    httpd = server._httpd
+    assert httpd is not None
+    assert httpd.server_address[0] == "127.0.0.1"
+    assert server.url == f"http://127.0.0.1:{port_of(server)}/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        LONG_SEGMENT,
+        LONG_SEGMENT + "/",
+        LONG_SEGMENT + ".html",
+        "/accounts" + LONG_SEGMENT,
+        "/" + "/".join(["abcdefgh"] * 600),  # longer than a path may be (4096 bytes)
+        "/%00",
+        "/index.html%00",
+        "/%2e%2e",
+        "/..",
+        "/%ff%fe",
+        "/%c0%ae%c0%ae/secret.txt",  # overlong UTF-8 for ".."
+        "/%ed%a0%80",  # a UTF-16 surrogate: not UTF-8
+        "/%",
+        "/%zz",
+    ],
+)
+def test_odd_paths_get_a_clean_404(
+    serve: Callable[..., PreviewServer],
+    logged: list[str],
+    capfd: pytest.CaptureFixture[str],
+    path: str,
+) -> None:
+    server = serve()
+    status, _, body = fetch(server, path)
+    assert status == 404
+    assert body == b"404 not found\n"
+    assert fetch(server, "/")[0] == 200  # the server thread is still there
+    assert logged == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "target", [b"/a\x00b", b"/\xff\xfe", b"/\xc3\xa9t\xc3\xa9.html", b"/" + b"a" * 300 + b"\x00"]
+)
+def test_raw_nul_and_non_ascii_bytes_get_a_clean_404(
+    serve: Callable[..., PreviewServer], logged: list[str], target: bytes
+) -> None:
+    server = serve()
+    port = port_of(server)
+    answer = ask_raw(port, b"GET " + target + f" HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 404 ")
+    assert answer.endswith(b"\r\n\r\n404 not found\n")
+    assert logged == []
+
+
+def test_a_request_line_too_long_gets_414_in_plain_text(
+    serve: Callable[..., PreviewServer], logged: list[str]
+) -> None:
+    server = serve()
+    port = port_of(server)
+    answer = ask_raw(port, b"GET /" + b"a" * 70_000 + f" HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 414 ")
+    assert b"text/plain" in answer
+    assert fetch(server, "/")[0] == 200
+    assert logged == []
+
+
+# The real command, as a person starts it: a subprocess with its own temporary build folder.
+
+
+class Served:
+    """A running ``kaplan serve --port 0`` and where to look at it."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], port: int, tmp: Path, stderr: Path) -> None:
+        self.proc = proc
+        self.port = port
+        self.tmp = tmp
+        self.stderr = stderr
+
+    def build_folders(self) -> list[Path]:
+        # tempfile.TemporaryDirectory(prefix="kaplan-serve-") in cli.serve, under TMPDIR.
+        return sorted(self.tmp.glob("kaplan-serve-*"))
+
+    def terminate(self, timeout: float = 15) -> float:
+        """SIGTERM, then wait for the exit; how long that took."""
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout)
+        return time.monotonic() - started
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    repo = tmp_path / "repo"
+    init_repository(repo, "en")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        proc = subprocess.Popen(
+            [str(KAPLAN), "serve", "--port", "0"], cwd=repo, env=env, stdout=out, stderr=err
+        )
+    try:
+        deadline = time.monotonic() + 60
+        found = None
+        while found is None and proc.poll() is None and time.monotonic() < deadline:
+            found = re.search(r"serving http://127\.0\.0\.1:(\d+)/", stdout.read_text())
+            time.sleep(0.05)
+        assert found is not None, stdout.read_text() + stderr.read_text()
+        yield Served(proc, int(found.group(1)), tmp, stderr)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+
+def assert_no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    assert "serve error" not in stderr
+    assert "Exception" not in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM and loopback aliases are POSIX behaviour")
+def test_kaplan_serve_refuses_forged_hosts_and_survives_odd_paths(served: Served) -> None:
+    port = served.port
+    for host in forged_hosts(port):
+        assert_forbidden(*ask(port, "/", host))
+        assert_forbidden(*ask(port, "/accounts/example-account.html", host))
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        status, body = ask(port, "/", host)
+        assert status == 200
+        assert b"Example Account" in body
+    for path in (LONG_SEGMENT, "/accounts" + LONG_SEGMENT + ".html", "/%00", "/..", "/%ff"):
+        assert ask(port, path, f"127.0.0.1:{port}") == (404, b"404 not found\n")
+    assert ask(port, "/", f"127.0.0.1:{port}")[0] == 200  # still serving
+    assert served.terminate() < 10
+    assert served.proc.returncode == 0
+    assert_no_traceback(served.stderr.read_text())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX behaviour")
+def test_kaplan_serve_removes_its_build_folder_on_sigterm(served: Served) -> None:
+    (folder,) = served.build_folders()
+    assert (folder / "index.html").is_file()  # the preview really is built there
+    took = served.terminate()
+    assert took < 10
+    assert served.proc.returncode == 0  # stopped through the Ctrl-C path, not killed by the signal
+    assert not folder.exists()
+    assert served.build_folders() == []
+    assert_no_traceback(served.stderr.read_text())
