@@ -15,11 +15,27 @@ from markupsafe import Markup
 
 from kaplan import charts
 from kaplan.audience import Audience, Filtered, for_audience
-from kaplan.cache import Entry, Manifest, context_hash, load_manifest, plan_key, save_manifest
+from kaplan.cache import (
+    MANIFEST,
+    Output,
+    PlanRecord,
+    SiteRecord,
+    context_hash,
+    digest_of,
+    is_bookkeeping,
+    load_record,
+    load_site_record,
+    plan_key,
+    plan_record_json,
+    record_idents,
+    record_path,
+    site_record_json,
+    trusted,
+)
 from kaplan.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Project
 from kaplan.diff import HistoryEntry, plan_history
-from kaplan.files import write_atomic
+from kaplan.files import write_atomic, write_together
 from kaplan.findings import Finding
 from kaplan.git import head_blobs
 from kaplan.load import MAX_BYTES, plan_id
@@ -35,10 +51,15 @@ from kaplan.render import (
     render_dossier,
     theme_dirs,
     theme_env,
+    theme_files,
 )
 from kaplan.site import AccountSummary, summarize, write_site
 
 HISTORY_COMMITS = 10
+SUFFIXES = (".html", ".pdf", ".brief.pdf")
+# The site's own places in OUT: after a build each holds only files kaplan can vouch for.
+SITE_FILES = ("index.html", "portfolio.html", "portfolio.json", "portfolio.pdf", "calendar.ics")
+SITE_DIRS = ("assets", "calendar")
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class PlanResult:
     findings: list[Finding] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     error: str | None = None
+    write_failed: bool = False
     skipped: bool = False
     summary: AccountSummary | None = None
 
@@ -89,7 +111,9 @@ def output_path(out: Path, ident: str, suffix: str) -> Path:
 
 def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
     """The SVG charts of a dossier, drawn in the brand's colours and font."""
-    font, primary, accent = brand.font, brand.primary, brand.accent
+    # SVG text names one family: the brand's first, before the built-in fonts.
+    font = next(iter(brand.font_families), None)
+    primary, accent = brand.primary, brand.accent
     return Charts(
         org=[
             Markup(svg) for svg in charts.org_chart(plan, locale, font=font, primary=primary, accent=accent)
@@ -120,20 +144,34 @@ def render_outputs(view: DocumentView, project: Project, suffixes: Sequence[str]
 
 @dataclass(frozen=True)
 class PlanTask:
-    """One plan to build: which outputs, and which links its page may show."""
+    """One plan to build: which outputs to render now, which stay, and the links its page may show.
+
+    ``keys`` holds the input key of every output the plan has once built (rendered now or kept);
+    ``kept`` the records of outputs already current, left as they are.
+    """
 
     path: Path
     file: str
     ident: str
     suffixes: tuple[str, ...]
     links: Links
+    keys: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, Output] = field(default_factory=dict)
+    summary_key: str = ""
+    view: str = ""
 
 
-def recent_history(path: Path, project: Project, audience: Audience, locale: Locale) -> list[HistoryEntry]:
-    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them."""
+def recent_history(
+    path: Path, project: Project, audience: Audience, locale: Locale, now: Plan
+) -> list[HistoryEntry]:
+    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them.
+
+    Every older revision is filtered with the flags of the plan as it is ``now``: a person marked
+    private today is hidden in the commits from before too.
+    """
 
     def view(plan: Plan) -> Plan:
-        return for_audience(plan, audience).plan
+        return for_audience(plan, audience, now=now).plan
 
     entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, view=view)
     return [e for e in entries if e.changes]
@@ -154,13 +192,17 @@ def dossier_view(
         charts=document_charts(filtered.plan, locale, project.config.brand),
         links=task.links,
     )
-    if options.site and ".html" in task.suffixes:
-        view.history = recent_history(task.path, project, options.audience, locale)
+    if options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
+        view.history = recent_history(task.path, project, options.audience, locale, checked.loaded.plan)
     return view
 
 
 def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanResult:
-    """Check one plan and, if it is valid, write the outputs the task asks for."""
+    """Check one plan and, if it is valid, write the outputs the task asks for and their record.
+
+    Every document of the plan is rendered before any is written, and they replace the old files
+    together with the record that vouches for them: a failure changes nothing.
+    """
     checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
     result = PlanResult(task.ident, task.file, checked.findings)
     plan = checked.loaded.plan
@@ -170,21 +212,26 @@ def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanR
         filtered = for_audience(plan, options.audience)
         currency = filtered.plan.plan.currency or project.config.currency
         result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
-        if not task.suffixes:
-            return result
-        view = dossier_view(task, checked, filtered, project, options)
-        outputs = render_outputs(view, project, task.suffixes)
+        outputs: dict[str, bytes | str] = {}
+        if task.suffixes:
+            view = dossier_view(task, checked, filtered, project, options)
+            outputs = render_outputs(view, project, task.suffixes)
     except ThemeError as exc:
         result.error = str(exc)
         return result
-    # Every document of the plan is rendered before any is written: a failure changes nothing.
+    record = PlanRecord(task.ident, dict(task.kept), result.summary.to_json(), task.summary_key, task.view)
+    files: dict[Path, bytes | str] = {}
     for suffix, data in outputs.items():
-        path = output_path(options.out, task.ident, suffix)
-        try:
-            result.written.append(write_atomic(path, data))
-        except OSError as exc:
-            result.error = f"cannot write {path}: {exc.strerror}"
-            break
+        files[output_path(options.out, task.ident, suffix)] = data
+        record.outputs[suffix] = Output(task.keys.get(suffix, ""), options.audience, digest_of(data))
+    files[record_path(account_dir(options.out), task.ident)] = plan_record_json(record)
+    try:
+        written = write_together(files)
+    except OSError as exc:
+        result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
+        result.write_failed = True
+        return result
+    result.written = written[:-1]
     return result
 
 
@@ -270,24 +317,71 @@ def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(ident.encode()).hexdigest(), 16) % n == k - 1
 
 
-def make_task(path: Path, shown: str, options: BuildOptions) -> PlanTask:
-    """What one plan needs built, and the links its page may show (only to files that will exist)."""
-    ident = plan_id(path)
+def wanted_suffixes(ident: str, options: BuildOptions) -> tuple[str, ...]:
+    """The outputs a build asks of a plan (PDFs only in the plan's shard)."""
     here = in_shard(ident, options.shard)
     wanted = ((".html", options.html), (".pdf", options.pdf and here), (".brief.pdf", options.brief and here))
-    suffixes = tuple(suffix for suffix, on in wanted if on)
+    return tuple(suffix for suffix, on in wanted if on)
+
+
+def _links(ident: str, options: BuildOptions, have: set[str]) -> Links:
+    return Links(
+        home="../index.html" if options.site else None,
+        pdf=f"{ident}.pdf" if ".pdf" in have else None,
+        brief=f"{ident}.brief.pdf" if ".brief.pdf" in have else None,
+        page=f"accounts/{ident}.html" if ".html" in have else None,
+    )
+
+
+def make_task(
+    path: Path,
+    shown: str,
+    options: BuildOptions,
+    inputs: tuple[str, bytes, str] | None = None,
+    record: PlanRecord | None = None,
+) -> PlanTask:
+    """What one plan needs built, and the links its page may show (only to files that will exist).
+
+    ``inputs`` are (context hash, plan bytes, git blob of its history); with them, an output whose
+    ``record`` says it was made for this audience from the same inputs, and whose bytes still match,
+    is kept instead of rendered again. Without them nothing is kept.
+    """
+    ident = plan_id(path)
+    wanted = wanted_suffixes(ident, options)
+    record = record or PlanRecord(ident)
+    context, raw, history = inputs or ("", b"", "")
     accounts = account_dir(options.out)
 
-    def exists(suffix: str) -> bool:
-        return suffix in suffixes or (accounts / f"{ident}{suffix}").is_file()
+    def key(suffix: str, *parts: str) -> str:
+        return plan_key(context, raw, [suffix, *parts])
 
-    links = Links(
-        home="../index.html" if options.site else None,
-        pdf=f"{ident}.pdf" if exists(".pdf") else None,
-        brief=f"{ident}.brief.pdf" if exists(".brief.pdf") else None,
-        page=f"accounts/{ident}.html" if exists(".html") else None,
+    def current(suffix: str) -> bool:
+        output = record.outputs.get(suffix)
+        return bool(context) and trusted(
+            accounts / f"{ident}{suffix}", output, options.audience, keys[suffix]
+        )
+
+    keys = {s: key(s) for s in (".pdf", ".brief.pdf")}
+    fresh = {s for s in keys if current(s)}
+    have = {s for s in keys if s in wanted} | fresh
+    page_links = _links(ident, options, have | {".html"})
+    keys[".html"] = key(".html", repr(page_links), history)
+    if current(".html"):
+        fresh.add(".html")
+    if ".html" in wanted or ".html" in fresh:
+        have.add(".html")
+    links = _links(ident, options, have)
+    return PlanTask(
+        path,
+        shown,
+        ident,
+        tuple(s for s in SUFFIXES if s in wanted and s not in fresh),
+        links,
+        keys={s: keys[s] for s in have},
+        kept={s: record.outputs[s] for s in fresh},
+        summary_key=key("summary", repr(links)),
+        view=_view(options),
     )
-    return PlanTask(path, shown, ident, suffixes, links)
 
 
 def build_one(path: Path, shown: str, project: Project, options: BuildOptions) -> PlanResult:
@@ -297,22 +391,26 @@ def build_one(path: Path, shown: str, project: Project, options: BuildOptions) -
 
 def plan_tasks(
     files: Sequence[tuple[Path, str]], project: Project, options: BuildOptions, dirs: Sequence[Path]
-) -> tuple[list[PlanTask], dict[str, str]]:
-    """What each plan needs built, and the cache key of each."""
-    context = context_hash(project.file, dirs, [options.audience, options.today.isoformat()])
+) -> tuple[list[PlanTask], dict[str, PlanRecord]]:
+    """What each plan needs built, and what the cache recorded of each."""
+    brand = project.config.brand
+    logo = [project.resolve(brand.logo)] if brand.logo else []
+    theme = [(f"{i}/{name}", path) for i, folder in enumerate(dirs) for name, path in theme_files(folder)]
+    context = context_hash(project.file, theme, [options.audience, options.today.isoformat()], logo)
     # Account pages show their git history: a commit that changes a plan changes its page.
     blobs = head_blobs(project.root, project.resolve(project.config.plans)) if options.site else {}
-    tasks, keys = [], {}
+    accounts = account_dir(options.out)
+    tasks, records = [], {}
     for path, shown in files:
-        task = make_task(path, shown, options)
         try:
             raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"\0too large"
         except OSError:
             raw = b"\0unreadable"
+        ident = plan_id(path)
+        records[ident] = load_record(accounts, ident)
         history = blobs.get(path.resolve(), "")
-        keys[task.ident] = plan_key(context, raw, [*task.suffixes, repr(task.links), history])
-        tasks.append(task)
-    return tasks, keys
+        tasks.append(make_task(path, shown, options, (context, raw, history), records[ident]))
+    return tasks, records
 
 
 def build_site(
@@ -323,28 +421,46 @@ def build_site(
     progress: Callable[[PlanResult], None] | None = None,
     complete: bool = True,
 ) -> SiteReport:
-    """Build every plan that changed, remove outputs of plans that are gone, then write the site.
+    """Build every plan that changed, remove what this audience may not see, then write the site.
 
     ``complete`` says ``files`` are every plan of the repository; only then are the outputs of
-    plans not among them removed (building one plan must not delete the others).
+    plans not among them removed (building one plan must not delete the others' outputs, as
+    long as they were made for the same audience).
 
     Two phases, as a site generator should: first every plan is built or taken from the cache,
     then the index and search are written from all of them.
     """
     started = time.perf_counter()
     dirs = theme_dirs(project)
-    manifest = load_manifest(options.out)
-    tasks, keys = plan_tasks(files, project, options, dirs)
+    tasks, records = plan_tasks(files, project, options, dirs)
+    results = _build_or_reuse(tasks, records, project, options, jobs, progress)
+    try:
+        others, removed = _tidy_accounts(options, results, complete)
+        site_files = _write_site(options, project, dirs, results, others) if options.site else {}
+        removed += _tidy_site(options, site_files)
+    except OSError as exc:
+        raise SiteError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
+    except ThemeError as exc:
+        raise SiteError(str(exc)) from None
+    return SiteReport(
+        results, removed, [options.out / n for n in sorted(site_files)], time.perf_counter() - started
+    )
+
+
+def _build_or_reuse(
+    tasks: Sequence[PlanTask],
+    records: dict[str, PlanRecord],
+    project: Project,
+    options: BuildOptions,
+    jobs: int,
+    progress: Callable[[PlanResult], None] | None,
+) -> list[PlanResult]:
+    """Each task's result: from its record when nothing is left to render, else built (in a pool)."""
     todo, done = [], {}
     for task in tasks:
-        entry = manifest.plans.get(task.ident)
-        fresh = (
-            entry is not None
-            and entry.key == keys[task.ident]
-            and entry.summary is not None
-            and all((options.out / o).is_file() for o in entry.outputs)
-        )
-        summary = _cached_summary(entry.summary) if fresh and entry is not None else None
+        record = records[task.ident]
+        fresh = not task.suffixes and record.summary_key == task.summary_key
+        summary = _cached_summary(record.summary) if fresh else None
         if summary is not None:
             done[task.ident] = PlanResult(task.ident, task.file, skipped=True, summary=summary)
             if progress:
@@ -353,41 +469,100 @@ def build_site(
             todo.append(task)
     for result in run_tasks(todo, project, options, jobs, progress):
         done[result.ident] = result
-        entry = manifest.plans.setdefault(result.ident, Entry(""))
-        if result.ok and result.summary is not None:
-            written = [str(p.relative_to(options.out.resolve())) for p in result.written]
-            entry.key = keys[result.ident]
-            # Outputs of earlier builds (a PDF before a --no-pdf build) stay the plan's, to remove with it.
-            earlier = {o for o in entry.outputs if (options.out / o).is_file()}
-            entry.outputs = sorted(earlier | set(written))
-            entry.summary = result.summary.to_json()
-            entry.view = _view(options)
-        else:
-            entry.key = ""  # try again next time
-    removed = _remove_gone(options.out, manifest, {t.ident for t in tasks}) if complete else []
-    results = [done[t.ident] for t in tasks]
-    site_files: list[Path] = []
-    try:
-        if options.site:
-            summaries = [r.summary for r in results if r.ok and r.summary is not None]
-            # Building some plans with --site keeps the other plans already built on the index.
-            current = {t.ident for t in tasks}
-            others = (
-                _cached_summary(e.summary)
-                for i, e in sorted(manifest.plans.items())
-                if i not in current and e.view == _view(options)  # never another audience's or day's view
-            )
-            summaries += [a for a in others if a is not None and a.html and (options.out / a.html).is_file()]
-            failed = [r.ident for r in results if not r.ok]
-            site_files = write_site(
-                options.out, summaries, failed, project, options.audience, theme_env(tuple(dirs)), dirs
-            )
-        save_manifest(options.out, manifest)
-    except OSError as exc:
-        raise SiteError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
-    except ThemeError as exc:
-        raise SiteError(str(exc)) from None
-    return SiteReport(results, removed, site_files, time.perf_counter() - started)
+    return [done[t.ident] for t in tasks]
+
+
+def _tidy_accounts(
+    options: BuildOptions, results: Sequence[PlanResult], complete: bool
+) -> tuple[list[AccountSummary], list[Path]]:
+    """Leave in OUT/accounts only files made for this audience that a record vouches for.
+
+    Plans built now keep what they wrote; the outputs of plans that could not be built now, or are
+    not in this build, stay only when their bytes are still those recorded for this audience, and go
+    with their plan when its file is gone. Anything else (another audience's build, an interrupted one, temporary files)
+    is removed. Returns the summaries of the other plans whose page is still there, and what was
+    removed.
+    """
+    accounts = account_dir(options.out)
+    keep: set[str] = set()
+    others: list[AccountSummary] = []
+    built = {r.ident: r for r in results}
+    for ident in sorted(set(record_idents(accounts)) | set(built)):
+        result = built.get(ident)
+        record = load_record(accounts, ident)
+        if result is None and complete:
+            continue
+        if result is None or not result.ok:
+            verified = {
+                s: o
+                for s, o in record.outputs.items()
+                if trusted(accounts / f"{ident}{s}", o, options.audience)
+            }
+            if not verified:
+                continue
+            if verified != record.outputs:
+                record.outputs = verified
+                write_atomic(record_path(accounts, ident), plan_record_json(record))
+            summary = _cached_summary(record.summary) if record.view == _view(options) else None
+            if result is None and summary is not None and ".html" in verified and summary.html:
+                others.append(summary)
+        keep.add(record_path(accounts, ident).name)
+        keep.update(f"{ident}{s}" for s in record.outputs)
+    removed = []
+    if accounts.is_dir():
+        for path in sorted(accounts.rglob("*")):
+            if path.relative_to(accounts).as_posix() in keep or (path.is_dir() and not path.is_symlink()):
+                continue
+            path.unlink()
+            if not is_bookkeeping(path.name):
+                removed.append(path)
+    return others, removed
+
+
+def _write_site(
+    options: BuildOptions,
+    project: Project,
+    dirs: Sequence[Path],
+    results: Sequence[PlanResult],
+    others: Sequence[AccountSummary],
+) -> dict[str, Output]:
+    """Write the index and its assets; the records of every site file."""
+    summaries = [r.summary for r in results if r.ok and r.summary is not None]
+    summaries += [a for a in others if a.html and (options.out / a.html).is_file()]
+    invalid = [r.ident for r in results if not r.ok and r.error is None]
+    unbuilt = [r.ident for r in results if r.error is not None]
+    files = write_site(
+        options.out, summaries, invalid, project, options.audience, theme_env(tuple(dirs)), dirs, unbuilt
+    )
+    root = options.out.resolve()
+    return {
+        str(path.resolve().relative_to(root).as_posix()): Output("", options.audience, digest)
+        for path, digest in files.items()
+    }
+
+
+def _tidy_site(options: BuildOptions, written: dict[str, Output]) -> list[Path]:
+    """Leave the site's own files only when made now, or recorded for this audience; save the record."""
+    out = options.out
+    if written:
+        record = SiteRecord(dict(written))
+    else:
+        before = load_site_record(out)
+        record = SiteRecord({n: o for n, o in before.files.items() if trusted(out / n, o, options.audience)})
+    removed = []
+    candidates = [out / name for name in SITE_FILES] + [
+        p for folder in SITE_DIRS if (out / folder).is_dir() for p in sorted((out / folder).rglob("*"))
+    ]
+    candidates += sorted(out.glob(".*.tmp"))
+    for path in candidates:
+        name = path.relative_to(out).as_posix()
+        if name in record.files or (path.is_dir() and not path.is_symlink()):
+            continue
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    write_atomic(out / MANIFEST, site_record_json(record))
+    return removed
 
 
 def _view(options: BuildOptions) -> str:
@@ -396,22 +571,10 @@ def _view(options: BuildOptions) -> str:
 
 
 def _cached_summary(data: dict[str, Any] | None) -> AccountSummary | None:
-    """A summary read back from the manifest; None (so the plan is rebuilt) if it is mangled."""
+    """A summary read back from a record; None (so the plan is rebuilt) if it is mangled."""
     if data is None:
         return None
     try:
         return AccountSummary.from_json(data)
     except (TypeError, ValueError, KeyError, AttributeError):
         return None
-
-
-def _remove_gone(out: Path, manifest: Manifest, current: set[str]) -> list[Path]:
-    """Delete the outputs of plans whose file is gone."""
-    removed = []
-    for ident in sorted(set(manifest.plans) - current):
-        for name in manifest.plans.pop(ident).outputs:
-            path = (out / name).resolve()
-            if path.is_relative_to(out.resolve()) and path.is_file():
-                path.unlink()
-                removed.append(path)
-    return removed

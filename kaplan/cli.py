@@ -17,14 +17,14 @@ from kaplan import __version__
 from kaplan.audience import AUDIENCES, Audience
 from kaplan.build import BuildOptions, PlanResult, SiteError, build_site, parse_shard
 from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
-from kaplan.config import Project, load_project
+from kaplan.config import Project, check_out_folder, load_project
 from kaplan.diff import FORMATS, compare_revisions, format_report
 from kaplan.files import write_atomic
 from kaplan.findings import Finding, count_by_severity, format_json
 from kaplan.init import InitError, init_repository
 from kaplan.rules import RULES, STRUCTURAL
 from kaplan.schema import plan_schema
-from kaplan.starter import StarterError, write_starter
+from kaplan.starter import StarterError, StarterInputError, write_starter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,6 +189,7 @@ def build(
         today=parse_today(today),
         shard=shares,
     )
+    check_out_folder(project, options.out)
     files = find_plan_files(paths, project)
     try:
         options.out.mkdir(parents=True, exist_ok=True)
@@ -283,6 +284,8 @@ def new(ident: str, name: str | None, locale: str | None) -> None:
     folder = project.resolve(project.config.plans)
     try:
         path = write_starter(folder, ident, name, locale or project.config.locale)
+    except StarterInputError as exc:
+        raise click.BadParameter(str(exc), param_hint="ID" if exc.field == "id" else "'--name'") from None
     except StarterError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
@@ -338,8 +341,13 @@ def doctor() -> None:
     metavar="YYYY-MM-DD",
     help="Pin today's date for 'now overdue' (default: KAPLAN_TODAY or the real date).",
 )
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    help="Who the report is for (default: internal); items private now stay hidden in older revisions.",
+)
 @_usage_errors
-def diff_command(args: Sequence[str], fmt: str, today: str | None) -> None:
+def diff_command(args: Sequence[str], fmt: str, today: str | None, audience: Audience | None) -> None:
     """Show what changed in plans between git revisions, by meaning.
 
     \b
@@ -352,7 +360,7 @@ def diff_command(args: Sequence[str], fmt: str, today: str | None) -> None:
     # Markdown and JSON go to a pull request or a script: kaplan.yaml problems go to stderr.
     if _echo_config_findings(project, "text" if fmt == "text" else "json"):
         sys.exit(1)
-    report = compare_revisions(args, project, parse_today(today))
+    report = compare_revisions(args, project, parse_today(today), audience=audience or "internal")
     click.echo(format_report(report, fmt), nl=False)
     sys.exit(1 if report.failed else 0)
 
@@ -380,7 +388,7 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
     Example:
       kaplan serve --port 8001 --audience external
     """
-    from kaplan.serve import PreviewServer, serve_forever_until_interrupt
+    from kaplan.serve import PreviewServer, serve_forever_until_interrupt, sigterm_as_interrupt
 
     project = _project()
     if _echo_config_findings(project):
@@ -391,7 +399,8 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
         project.file or project.root / "kaplan.yaml",
         project.resolve(c.templates),
     ]
-    with tempfile.TemporaryDirectory(prefix="kaplan-serve-") as tmp:
+    # SIGTERM stops like Ctrl-C, so the temporary folder is removed either way.
+    with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="kaplan-serve-") as tmp:
 
         def rebuild(changed: Sequence[Path]) -> str:
             fresh = _project()  # kaplan.yaml may be what changed
@@ -405,6 +414,7 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
                 audience=audience or fresh.config.audience,
                 today=parse_today(None),
             )
+            check_out_folder(fresh, options.out)
             report = build_site(
                 find_plan_files((), fresh), fresh, options, (os.cpu_count() or 1) if pdf else 1
             )
@@ -417,7 +427,7 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
             server.start()
         except OSError as exc:
             raise click.ClickException(
-                f"cannot listen on port {port}: {exc.strerror}; try --port 0"
+                f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0"
             ) from None
         click.echo(f"serving {server.url} (Ctrl-C to stop)")
         serve_forever_until_interrupt(server)
@@ -455,6 +465,7 @@ def init_command(folder: Path, locale: str) -> None:
         "git init && make            # check the plans, build dossiers and the site",
         "kaplan new ID --name NAME   # a plan per account, like plans/example-account.yaml",
         "pre-commit install          # check changed plans before each commit",
-        "GitHub: Settings → Pages → Source: GitHub Actions (mind who can see the site)",
+        "GitHub: CI keeps the site and PDFs as a run artifact; to publish with Pages, see the top of",
+        "  .github/workflows/plans.yml (the repository variable KAPLAN_PAGES_AUDIENCE)",
     ]
     click.echo("\nnext steps:\n" + "\n".join(f"  {step}" for step in steps))

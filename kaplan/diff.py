@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kaplan.audience import Audience, for_audience
 from kaplan.changes import AccountDiff, Change, diff_loaded
 from kaplan.check import UsageError
 from kaplan.config import CONFIG_NAME, Project
@@ -216,7 +217,32 @@ def _renames(a: _Side, b: _Side, removed: list[str], added: list[str]) -> dict[s
     }
 
 
-def _compare(a: _Side, b: _Side, today: dt.date, locale: Locale) -> list[AccountDiff]:
+def _audience_view(audience: Audience, now: Plan | None) -> Callable[[Plan], Plan] | None:
+    """What ``audience`` may see of either side, judged by the flags of the plan as it is ``now``."""
+    if audience == "private":
+        return None
+
+    def view(plan: Plan) -> Plan:
+        return for_audience(plan, audience, now=now).plan
+
+    return view
+
+
+def _current(a: LoadedPlan | None, b: LoadedPlan | None, disk: Path | None) -> Plan | None:
+    """The plan as it is now: in the working tree when it is there and valid, else the newer side."""
+    if disk is not None and disk.is_file():
+        loaded = load_plan(disk)
+        if loaded.ok and loaded.plan is not None:
+            return loaded.plan
+    for side in (b, a):
+        if side is not None and side.ok and side.plan is not None:
+            return side.plan
+    return None
+
+
+def _compare(
+    a: _Side, b: _Side, today: dt.date, locale: Locale, audience: Audience = "private"
+) -> list[AccountDiff]:
     paths_a, paths_b = a.paths(), b.paths()
     removed, added = sorted(paths_a - paths_b), sorted(paths_b - paths_a)
     renames = _renames(a, b, removed, added)
@@ -233,7 +259,11 @@ def _compare(a: _Side, b: _Side, today: dt.date, locale: Locale) -> list[Account
             continue
         loaded_a = a.load(pa) if pa is not None else None
         loaded_b = b.load(pb) if pb is not None else None
-        account = diff_loaded(loaded_a, loaded_b, (pa, pb), (a.label, b.label), today, locale)
+        disk = b.repo / (pb or pa or "") if b.commit is not None else None
+        view = _audience_view(audience, _current(loaded_a, loaded_b, disk))
+        account = diff_loaded(loaded_a, loaded_b, (pa, pb), (a.label, b.label), today, locale, view)
+        if account is not None and view is not None and audience == "external":
+            account.findings = []  # findings are assessments, and may quote what partners may not see
         if account is not None:
             accounts.append(account)
     return sorted(accounts, key=lambda x: (x.id, x.file))
@@ -246,15 +276,17 @@ def diff_revisions(
     scope: Scope | None = None,
     today: dt.date | None = None,
     locale: Locale = "en",
+    audience: Audience = "private",
 ) -> DiffReport:
     """Changes by meaning of the plans in ``scope`` from ``rev_a`` to ``rev_b`` (None: the working tree).
 
-    ``repo`` is the root of the work tree; ``locale`` words the messages of plans without ``plan.locale``.
+    ``repo`` is the root of the work tree; ``locale`` words the messages of plans without ``plan.locale``;
+    only what ``audience`` may see is compared.
     """
     scope = scope if scope is not None else Scope(folders=("plans",))
     side_a = _Side(repo, rev_a, resolve_revision(repo, rev_a), scope)
     side_b = _Side(repo, rev_b, resolve_revision(repo, rev_b) if rev_b is not None else None, scope)
-    return DiffReport(rev_a, rev_b, _compare(side_a, side_b, today or dt.date.today(), locale))
+    return DiffReport(rev_a, rev_b, _compare(side_a, side_b, today or dt.date.today(), locale, audience))
 
 
 def split_arguments(args: Sequence[str], repo: Path, cwd: Path) -> tuple[str, str | None, list[str]]:
@@ -311,7 +343,11 @@ def scope_for(paths: Sequence[str], project: Project, repo: Path, cwd: Path) -> 
 
 
 def compare_revisions(
-    args: Sequence[str], project: Project, today: dt.date, cwd: Path | None = None
+    args: Sequence[str],
+    project: Project,
+    today: dt.date,
+    cwd: Path | None = None,
+    audience: Audience = "internal",
 ) -> DiffReport:
     """The work of ``kaplan diff [REV_A [REV_B]] [PATH...]``; mistakes raise :class:`UsageError`."""
     cwd = (cwd or Path.cwd()).resolve()
@@ -327,7 +363,7 @@ def compare_revisions(
                 maybe_rev = " is no revision, and" if rev_b is None and given == paths[0] else ""
                 raise UsageError(f"'{given}'{maybe_rev} names no plan file or folder in {where}")
     scope = scope_for(paths, project, repo, cwd)
-    return diff_revisions(repo, rev_a, rev_b, scope, today, project.config.locale)
+    return diff_revisions(repo, rev_a, rev_b, scope, today, project.config.locale, audience)
 
 
 def plan_history(

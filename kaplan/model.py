@@ -519,6 +519,9 @@ class Action(Item):
     status: ActionStatus = Field("open", description="Open, done or dropped.")
     person: Ref | None = Field(None, description="The customer's person it concerns.")
     project: Ref | None = Field(None, description="The project it serves.")
+    share: StrictBool = Field(
+        False, description="Shown in the partner (external) edition; `private: true` wins over it."
+    )
 
 
 class Plan(Strict):
@@ -526,6 +529,9 @@ class Plan(Strict):
 
     kaplan: Literal[1] = Field(description="Format version: 1.")
     summary: Md | None = Field(None, description="Executive summary, first in every dossier.")
+    partner_summary: Md | None = Field(
+        None, description="The summary written for partners: the only summary an external edition shows."
+    )
     plan: PlanMeta = Field(default_factory=PlanMeta, description="Owner, status, review rhythm.")
     account: Account = Field(description="The account's profile (点).")
     team: list[TeamMember] = Field(default_factory=list, description="Our account team.")

@@ -15,12 +15,13 @@ import jinja2
 
 from kaplan import __version__
 from kaplan.audience import Filtered, shows_assessments
+from kaplan.cache import digest_of
 from kaplan.config import Brand, Project
 from kaplan.files import write_atomic
 from kaplan.health import Health
 from kaplan.labels import STAGES, chinese_amount
 from kaplan.model import Locale, MoneyValue, Plan
-from kaplan.render import Labels, Links, builtin_theme, render_template
+from kaplan.render import Labels, Links, builtin_theme, render_template, theme_file
 
 ASSETS = ("site.css", "site.js")
 
@@ -203,6 +204,7 @@ class SiteView:
     audience: str
     accounts: list[AccountSummary]
     failed: list[str]
+    unbuilt: list[str] = field(default_factory=list)
     generator: str = f"kaplan {__version__}"
 
     @property
@@ -271,8 +273,13 @@ def write_site(
     audience: str,
     env: jinja2.Environment,
     dirs: Sequence[Path],
-) -> list[Path]:
-    """Write index.html and the assets; files whose bytes did not change are left alone."""
+    unbuilt: Sequence[str] = (),
+) -> dict[Path, str]:
+    """Write index.html and the assets; the SHA-256 of every file the site now has.
+
+    ``failed`` are plans with errors (``kaplan check`` tells why), ``unbuilt`` plans that were valid but
+    could not be written. Files whose bytes did not change are left alone.
+    """
     locale: Locale = project.config.locale
     view = SiteView(
         project.config.title,
@@ -281,19 +288,18 @@ def write_site(
         audience,
         sorted(accounts, key=lambda a: a.name),
         sorted(failed),
+        sorted(unbuilt),
     )
     files: dict[Path, bytes] = {
         out / "index.html": render_index(view, env).encode("utf-8"),
         out / "assets" / "search-index.js": search_index_js(view.accounts).encode("utf-8"),
     }
     for name in ASSETS:
-        source = next(
-            (d / "site" / name for d in dirs if (d / "site" / name).is_file()),
-            builtin_theme() / "site" / name,
-        )
+        # theme_file refuses an override that is, or links to, a file outside its theme folder.
+        found = (theme_file(d, f"site/{name}") for d in dirs)
+        source = next((p for p in found if p is not None), builtin_theme() / "site" / name)
         files[out / "assets" / name] = source.read_bytes()
-    written = []
     for path, data in files.items():
-        if not path.is_file() or path.read_bytes() != data:
-            written.append(write_atomic(path, data))
-    return written
+        if not path.is_file() or path.is_symlink() or path.read_bytes() != data:
+            write_atomic(path, data)
+    return {path: digest_of(data) for path, data in files.items()}

@@ -38,17 +38,21 @@ def S(tag: str) -> str:
 
 
 # Where each sentinel is dropped: "internal" = dropped for internal and external (personal tier and
-# `private: true` items); "external" = dropped for external only; None = every audience sees it.
+# `private: true` items); "external" = dropped for external only; None = every audience sees it;
+# "partner-only" = only the external edition shows it.
 # The second value: whether the briefing shows it (to the audiences that may see it).
 SENTINELS: dict[str, tuple[str | None, bool]] = {
     # kept everywhere: proves the harness finds what is there
-    S("KEEPSUMMARY"): (None, True),
+    # the summary is ours; partners read `partner_summary` instead
+    S("KEEPSUMMARY"): ("external", True),
+    S("PARTNERSUMMARY"): ("partner-only", True),
+    S("SHAREDACTION"): (None, True),
     S("KEEPPERSON"): (None, False),
-    S("KEEPNEED"): (None, False),
+    S("KEEPNEED"): ("external", False),  # needs are not on the partner allow-list
     S("KEEPCRITERION"): (None, False),
     # our leverage is strategy: kaplan drops it for partners beyond the spec's list
     S("KEEPSTRENGTH"): ("external", False),
-    S("KEEPACTION"): (None, True),
+    S("KEEPACTION"): ("external", True),  # not marked share: true
     S("KEEPPROJECT"): (None, True),
     # people[].personal
     S("FAMILY"): ("internal", False),
@@ -90,12 +94,13 @@ SENTINELS: dict[str, tuple[str | None, bool]] = {
     S("PRIVSTEP"): ("internal", False),
     S("PRIVCRUX"): ("internal", True),
     S("PRIVACTION"): ("internal", True),
+    S("PRIVSHAREDACTION"): ("internal", True),  # private wins over share
     S("PRIVEDUCATION"): ("internal", False),
     # assessments and intelligence: dropped for external
     S("STANDING"): ("external", False),
     S("PERSONNOTES"): ("external", False),
     S("RELNOTES"): ("external", False),
-    S("WINPERSONAL"): ("external", True),
+    S("WINPERSONAL"): ("internal", True),  # a personal win is personal data
     S("WINBUSINESS"): ("external", True),
     S("COMPNAME"): ("external", False),
     S("COMPPRODUCT"): ("external", False),
@@ -136,6 +141,7 @@ DROPPED_IDS = (
 SENTINEL_PLAN: dict[str, Any] = {
     "kaplan": 1,
     "summary": f"The **{S('KEEPSUMMARY')}** account.",
+    "partner_summary": f"Working together on {S('PARTNERSUMMARY')}.",
     "plan": {
         "owner": "owner-secret",
         "status": "active",
@@ -380,6 +386,14 @@ SENTINEL_PLAN: dict[str, Any] = {
             "private": True,
         },
         {"id": "a-owned", "what": "Call back", "owner": "owner-secret", "due": "2026-12-20"},
+        {"id": "a-shared", "what": S("SHAREDACTION"), "owner": "li-ming", "due": "2026-12-12", "share": True},
+        {
+            "id": "a-shared-private",
+            "what": S("PRIVSHAREDACTION"),
+            "owner": "li-ming",
+            "share": True,
+            "private": True,
+        },
     ],
 }
 
@@ -389,6 +403,8 @@ def visible(sentinel: str, audience: Audience) -> bool:
     dropped_for, _ = SENTINELS[sentinel]
     if dropped_for is None:
         return True
+    if dropped_for == "partner-only":
+        return audience == "external"
     if dropped_for == "internal":
         return audience == "private"
     return audience != "external"

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 import kaplan.files
 from kaplan.build import account_dir, output_path
-from kaplan.cache import MANIFEST
+from kaplan.cache import is_bookkeeping
 from kaplan.cli import main
-from kaplan.files import write_atomic
+from kaplan.files import UMASK, write_atomic
 
 TODAY = "2026-11-27"
 BROKEN = "kaplan: 1\naccount:\n  name: Acme\npeople:\n  - id: a\n    name: A\n    support: suporter\n"
@@ -46,7 +46,9 @@ def build(*args: str) -> Result:
 
 def files_under(folder: Path) -> list[str]:
     # The build cache's manifest is kaplan's own bookkeeping, not an output.
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not is_bookkeeping(p.name)
+    )
 
 
 def dump(data: dict[str, Any]) -> str:
@@ -217,7 +219,7 @@ def test_no_temporary_files_are_left(
     leftovers = [
         p.name
         for p in (repo / "out").rglob("*")
-        if (p.name.startswith(".") and p.name != MANIFEST) or p.suffix == ".tmp"
+        if (p.name.startswith(".") and not is_bookkeeping(p.name)) or p.suffix == ".tmp"
     ]
     assert leftovers == []
 
@@ -281,7 +283,7 @@ def test_write_atomic_writes_bytes_and_text(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b.txt").read_bytes() == "中文".encode()
     write_atomic(tmp_path / "a" / "b.txt", b"\x00\x01")
     assert (tmp_path / "a" / "b.txt").read_bytes() == b"\x00\x01"
-    assert (tmp_path / "a" / "b.txt").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "a" / "b.txt").stat().st_mode & 0o777 == 0o666 & ~UMASK
 
 
 def test_unwritable_output_is_a_message_not_a_traceback(

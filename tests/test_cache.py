@@ -22,7 +22,7 @@ from conftest import BASE_PLAN, merge
 
 import kaplan.build
 from kaplan.build import in_shard, parse_shard
-from kaplan.cache import MANIFEST
+from kaplan.cache import MANIFEST, is_bookkeeping, record_path
 from kaplan.cli import main
 
 TODAY = "2026-11-27"
@@ -77,7 +77,7 @@ def snapshot(out: Path) -> dict[str, tuple[int, bytes]]:
     return {
         str(p.relative_to(out)): (p.stat().st_mtime_ns, p.read_bytes())
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and not is_bookkeeping(p.name)
     }
 
 
@@ -285,7 +285,7 @@ def test_removing_a_plan_removes_its_outputs_and_its_row(repo: Path, built: list
     assert "Zeta Paper" not in index
     assert "zeta" not in index
     assert "zeta" not in (out / "assets" / "search-index.js").read_text(encoding="utf-8")
-    assert "zeta" not in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["plans"]
+    assert not record_path(out / "accounts", "zeta").exists()
 
 
 def test_removing_a_plan_removes_its_pdf_built_before_a_no_pdf_build(repo: Path, built: list[str]) -> None:
@@ -356,34 +356,45 @@ def test_a_plan_that_failed_to_write_is_retried_next_time(repo: Path, three: lis
     assert (accounts / "acme.html").is_file()
 
 
+def _record(out: Path) -> Path:
+    return record_path(out / "accounts", "acme")
+
+
 def _mangle_projects(out: Path) -> None:
     """The right key, a summary kaplan cannot read back."""
-    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    data["plans"]["acme"]["summary"]["projects"] = [{"unknown": 1}]
-    (out / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    data = json.loads(_record(out).read_text(encoding="utf-8"))
+    data["summary"]["projects"] = [{"unknown": 1}]
+    _record(out).write_text(json.dumps(data), encoding="utf-8")
 
 
 def _drop_name(out: Path) -> None:
-    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    data["plans"]["acme"]["summary"].pop("name")
-    (out / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    data = json.loads(_record(out).read_text(encoding="utf-8"))
+    data["summary"].pop("name")
+    _record(out).write_text(json.dumps(data), encoding="utf-8")
+
+
+def _other_plan(out: Path) -> None:
+    """A record copied from another plan vouches for nothing of this one."""
+    data = json.loads(_record(out).read_text(encoding="utf-8"))
+    data["id"] = "zeta"
+    _record(out).write_text(json.dumps(data), encoding="utf-8")
 
 
 @pytest.mark.parametrize(
     "corrupt",
     [
         b"",
-        b'{"format": 1, "plans": {',
+        b'{"format": 2, "id": "acme", "outputs": {',
         b"\xff\xfe\x00garbage",
         b"[]",
         b"null",
-        b'{"format": 1, "plans": []}',
-        b'{"format": 1, "plans": {"acme": "x", "zeta": []}}',
-        b'{"format": 1, "plans": {"acme": {"key": 3, "outputs": 5, "summary": 7}}}',
-        b'{"format": 999, "plans": {}}',
-        b'{"format": 1, "plans": {"gone": {"key": "k", "outputs": 5, "summary": null}}}',
+        b'{"format": 2, "id": "acme", "outputs": []}',
+        b'{"format": 2, "id": "acme", "outputs": {".html": "x", ".pdf": []}}',
+        b'{"format": 2, "id": "acme", "outputs": {".html": {"key": 3, "audience": 5, "sha256": 7}}}',
+        b'{"format": 999, "id": "acme", "outputs": {}}',
         _mangle_projects,
         _drop_name,
+        _other_plan,
     ],
     ids=[
         "empty",
@@ -391,31 +402,43 @@ def _drop_name(out: Path) -> None:
         "binary",
         "list",
         "null",
-        "plans-list",
-        "entries-not-mappings",
+        "outputs-list",
+        "outputs-not-mappings",
         "fields-wrong-types",
         "other-format",
-        "gone-plan-outputs-not-a-list",
         "summary-projects-mangled",
         "summary-without-name",
+        "another-plans-record",
     ],
 )
-def test_a_corrupt_manifest_is_ignored(
+def test_a_corrupt_record_is_ignored(
     repo: Path, acme_built_once: Path, corrupt: bytes | Callable[[Path], None]
 ) -> None:
-    """No traceback: the plan is built again, to the same bytes, and the manifest is whole again."""
+    """No traceback: the plan is built again, to the same bytes, and its record is whole again."""
     _copy_built(acme_built_once, repo, 1)
     out = repo / "build"
     good = {name: data for name, (_, data) in snapshot(out).items()}
     if callable(corrupt):
         corrupt(out)
     else:
-        (out / MANIFEST).write_bytes(corrupt)
+        _record(out).write_bytes(corrupt)
     result = build()
     assert result.exit_code == 0, result.output
     assert counts(result) == (1, 0, 0, 0)
     assert {name: data for name, (_, data) in snapshot(out).items()} == good
     assert counts(build()) == (0, 1, 0, 0)
+
+
+@pytest.mark.parametrize("corrupt", [b"", b"[]", b'{"format": 2, "site": []}', b"\xff\x00"])
+def test_a_corrupt_site_record_is_ignored(repo: Path, acme_built_once: Path, corrupt: bytes) -> None:
+    _copy_built(acme_built_once, repo, 1)
+    out = repo / "build"
+    good = {name: data for name, (_, data) in snapshot(out).items()}
+    (out / MANIFEST).write_bytes(corrupt)
+    result = build()
+    assert result.exit_code == 0, result.output
+    assert {name: data for name, (_, data) in snapshot(out).items()} == good
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["format"] == 2
 
 
 # --- shards ----------------------------------------------------------------------------------------------
@@ -461,7 +484,7 @@ def test_shard_builds_partition_the_pdfs(
         out = repo / f"shard-{k}"
         result = build("--shard", f"{k}/3", "--no-html", "--no-site", "--no-brief", "--out", str(out))
         assert result.exit_code == 0, result.output
-        files = sorted(p.name for p in out.rglob("*") if p.is_file() and p.name != MANIFEST)
+        files = sorted(p.name for p in out.rglob("*") if p.is_file() and not is_bookkeeping(p.name))
         assert all(name.endswith(".pdf") and not name.endswith(".brief.pdf") for name in files), files
         shares.append({name.removesuffix(".pdf") for name in files})
         assert shares[-1] == {i for i in idents if in_shard(i, (k, 3))}

@@ -116,3 +116,67 @@ def test_a_single_plan_build_has_no_history(repo: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0
     assert 'id="history"' not in (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
+
+
+def test_a_person_private_now_is_hidden_in_every_older_commit(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commit 1 adds Hidden Hu in the open, commit 2 changes her support, commit 3 marks her private:
+    neither the history panel nor `kaplan diff` of the old commits may name her now."""
+    git(tmp_path, "init", "-q")
+    plan = make_plan()
+    write(tmp_path, plan)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first plan")
+    plan["people"].append({"id": "hu-hidden", "name": "HIDDENHU", "support": "neutral", "influence": "high"})
+    plan["needs"].append({"id": "n-secret", "statement": "SECRETNEED", "holder": "hu-hidden"})
+    plan["projects"][0]["stage"] = 5
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "add Hu")
+    plan["people"][-1]["support"] = "opponent"
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "Hu turns")
+    plan["people"][-1]["private"] = True
+    plan["needs"][-1]["kind"] = "personal"
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "Hu is private now")
+
+    page = build_site(tmp_path, monkeypatch)
+    assert "stage 4 → 5" in page  # the commits are there…
+    assert "HIDDENHU" not in page
+    assert "hu-hidden" not in page
+    assert "SECRETNEED" not in page
+    private_page = build_site(tmp_path, monkeypatch, "--audience", "private")
+    assert "HIDDENHU" in private_page
+
+    for audience in ("internal", "external"):
+        result = CliRunner().invoke(main, ["diff", "HEAD~3", "HEAD~1", "--audience", audience])
+        assert result.exit_code == 0, result.output
+        assert "HIDDENHU" not in result.output
+        assert "SECRETNEED" not in result.output
+        assert "hu-hidden" not in result.output
+    shown = CliRunner().invoke(main, ["diff", "HEAD~3", "HEAD~1", "--audience", "private"])
+    assert "HIDDENHU" in shown.output
+
+
+def test_an_item_gone_now_stays_hidden_only_if_it_was_private_then(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(tmp_path, "init", "-q")
+    plan = make_plan()
+    write(tmp_path, plan)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first plan")
+    plan["people"] += [
+        {"id": "open-ou", "name": "OPENOU", "support": "neutral"},
+        {"id": "secret-si", "name": "SECRETSI", "support": "neutral", "private": True},
+    ]
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "two people")
+    plan["people"] = plan["people"][:-2]
+    write(tmp_path, plan)
+    git(tmp_path, "commit", "-qam", "both gone")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["diff", "HEAD~2", "HEAD~1"])
+    assert "OPENOU" in result.output
+    assert "SECRETSI" not in result.output

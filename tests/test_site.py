@@ -720,7 +720,7 @@ def test_the_site_shows_only_what_the_audience_may_see(repo: Path, plans: list[s
     assert [s for s in shown if s not in index_and_search] == []
     kinds = {e["k"] for e in search_index(out)}
     if audience == "external":
-        assert kinds == {"account", "person", "need", "project"}
+        assert kinds == {"account", "person", "project"}  # needs are not on the partner allow-list
         assert "rag-" not in files["index.html"]  # no health for external readers
     else:
         assert {"account", "person", "competitor", "need", "crux", "project"} <= kinds
