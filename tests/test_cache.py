@@ -217,6 +217,27 @@ def test_changing_kaplan_yaml_rebuilds_every_plan(repo: Path, built: list[str]) 
     assert counts(build()) == (3, 0, 0, 0)
 
 
+def test_new_logo_bytes_rebuild_every_plan(repo: Path, built: list[str]) -> None:
+    """The logo is embedded in every document: its bytes are part of the key, not only its path."""
+    logo = repo / "brand" / "logo.svg"
+    logo.parent.mkdir()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>one</title></svg>', encoding="utf-8")
+    (repo / "kaplan.yaml").write_text("brand: {logo: brand/logo.svg}\n", encoding="utf-8")
+    assert counts(build()) == (3, 0, 0, 0)
+    assert counts(build()) == (0, 3, 0, 0)
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>two</title></svg>', encoding="utf-8")
+    assert counts(build()) == (3, 0, 0, 0)
+
+
+def test_an_output_whose_bytes_changed_is_rebuilt(repo: Path, built: list[str]) -> None:
+    """The record vouches for bytes, not for a file name: an edited page is not up to date."""
+    page = repo / "build" / "accounts" / "acme.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"</body>", b"<p>tampered</p></body>"))
+    assert counts(build()) == (1, 2, 0, 0)
+    assert page.read_bytes() == good
+
+
 def test_a_new_or_changed_template_file_rebuilds_every_plan(repo: Path, built: list[str]) -> None:
     page = repo / "build" / "accounts" / "acme.html"
     theme = repo / "templates" / "theme.css"
