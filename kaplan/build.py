@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,13 @@ from kaplan import charts
 from kaplan.audience import Audience, Filtered, for_audience
 from kaplan.cache import (
     MANIFEST,
+    Index,
     Output,
     PlanRecord,
     SiteRecord,
     context_hash,
     digest_of,
+    file_identity,
     is_bookkeeping,
     load_record,
     load_site_record,
@@ -87,6 +90,8 @@ class PlanResult:
     error: str | None = None
     write_failed: bool = False
     skipped: bool = False
+    outputs: dict[str, Output] | None = None  # what the plan's record now vouches for, when built
+    record: dict[str, Any] | None = None  # that record, as written
     summary: AccountSummary | None = None
 
     @property
@@ -220,18 +225,22 @@ def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanR
         result.error = str(exc)
         return result
     record = PlanRecord(task.ident, dict(task.kept), result.summary.to_json(), task.summary_key, task.view)
-    files: dict[Path, bytes | str] = {}
-    for suffix, data in outputs.items():
-        files[output_path(options.out, task.ident, suffix)] = data
-        record.outputs[suffix] = Output(task.keys.get(suffix, ""), options.audience, digest_of(data))
-    files[record_path(account_dir(options.out), task.ident)] = plan_record_json(record)
+    files = {output_path(options.out, task.ident, suffix): data for suffix, data in outputs.items()}
     try:
-        written = write_together(files)
+        # The record comes last: until it is written, the old one vouches for none of the new bytes.
+        result.written = write_together(files)
+        for (suffix, data), path in zip(outputs.items(), result.written, strict=True):
+            digest = digest_of(data)
+            record.outputs[suffix] = Output(
+                task.keys.get(suffix, ""), options.audience, digest, file_identity(path)
+            )
+        write_atomic(record_path(account_dir(options.out), task.ident), plan_record_json(record))
     except OSError as exc:
         result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
         result.write_failed = True
         return result
-    result.written = written[:-1]
+    result.outputs = record.outputs
+    result.record = record.to_json()
     return result
 
 
@@ -390,9 +399,13 @@ def build_one(path: Path, shown: str, project: Project, options: BuildOptions) -
 
 
 def plan_tasks(
-    files: Sequence[tuple[Path, str]], project: Project, options: BuildOptions, dirs: Sequence[Path]
+    files: Sequence[tuple[Path, str]],
+    project: Project,
+    options: BuildOptions,
+    dirs: Sequence[Path],
+    index: Index | None = None,
 ) -> tuple[list[PlanTask], dict[str, PlanRecord]]:
-    """What each plan needs built, and what the cache recorded of each."""
+    """What each plan needs built, and what the cache recorded of each (``index``: copies of records)."""
     brand = project.config.brand
     logo = [project.resolve(brand.logo)] if brand.logo else []
     theme = [(f"{i}/{name}", path) for i, folder in enumerate(dirs) for name, path in theme_files(folder)]
@@ -407,7 +420,7 @@ def plan_tasks(
         except OSError:
             raw = b"\0unreadable"
         ident = plan_id(path)
-        records[ident] = load_record(accounts, ident)
+        records[ident] = load_record(accounts, ident, index)
         history = blobs.get(path.resolve(), "")
         tasks.append(make_task(path, shown, options, (context, raw, history), records[ident]))
     return tasks, records
@@ -432,12 +445,13 @@ def build_site(
     """
     started = time.perf_counter()
     dirs = theme_dirs(project)
-    tasks, records = plan_tasks(files, project, options, dirs)
+    before = load_site_record(options.out)
+    tasks, records = plan_tasks(files, project, options, dirs, before.plans)
     results = _build_or_reuse(tasks, records, project, options, jobs, progress)
     try:
-        others, removed = _tidy_accounts(options, results, complete)
+        others, removed, index = _tidy_accounts(options, tasks, records, results, complete)
         site_files = _write_site(options, project, dirs, results, others) if options.site else {}
-        removed += _tidy_site(options, site_files)
+        removed += _tidy_site(options, before, site_files, index)
     except OSError as exc:
         raise SiteError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
     except ThemeError as exc:
@@ -473,50 +487,77 @@ def _build_or_reuse(
 
 
 def _tidy_accounts(
-    options: BuildOptions, results: Sequence[PlanResult], complete: bool
-) -> tuple[list[AccountSummary], list[Path]]:
+    options: BuildOptions,
+    tasks: Sequence[PlanTask],
+    records: dict[str, PlanRecord],
+    results: Sequence[PlanResult],
+    complete: bool,
+) -> tuple[list[AccountSummary], list[Path], Index]:
     """Leave in OUT/accounts only files made for this audience that a record vouches for.
 
-    Plans built now keep what they wrote; the outputs of plans that could not be built now, or are
-    not in this build, stay only when their bytes are still those recorded for this audience, and go
-    with their plan when its file is gone. Anything else (another audience's build, an interrupted one, temporary files)
-    is removed. Returns the summaries of the other plans whose page is still there, and what was
-    removed.
+    Plans built now keep what they wrote or found current; the outputs of plans that could not be
+    built now, or are not in this build, stay only when their bytes are still those recorded for this
+    audience, and go with their plan when its file is gone. Anything else (another audience's build,
+    an interrupted one, temporary files) is removed. Returns the summaries of the other plans whose
+    page is still there, what was removed, and the records that stay, to index.
     """
     accounts = account_dir(options.out)
-    keep: set[str] = set()
+    kept = {t.ident: t.kept for t in tasks}
+    staying: dict[str, dict[str, Any]] = {}
     others: list[AccountSummary] = []
     built = {r.ident: r for r in results}
     for ident in sorted(set(record_idents(accounts)) | set(built)):
         result = built.get(ident)
-        record = load_record(accounts, ident)
-        if result is None and complete:
-            continue
-        if result is None or not result.ok:
-            verified = {
-                s: o
-                for s, o in record.outputs.items()
-                if trusted(accounts / f"{ident}{s}", o, options.audience)
-            }
-            if not verified:
-                continue
-            if verified != record.outputs:
-                record.outputs = verified
-                write_atomic(record_path(accounts, ident), plan_record_json(record))
-            summary = _cached_summary(record.summary) if record.view == _view(options) else None
-            if result is None and summary is not None and ".html" in verified and summary.html:
-                others.append(summary)
-        keep.add(record_path(accounts, ident).name)
-        keep.update(f"{ident}{s}" for s in record.outputs)
+        if result is not None and result.ok:
+            if result.record is not None:
+                staying[ident] = result.record
+            else:  # up to date: its record, less any output that is no longer current
+                record = records[ident]
+                staying[ident] = replace(record, outputs=kept[ident]).to_json()
+        elif result is None and complete:
+            continue  # the plan's file is gone
+        else:
+            record = _verified(accounts, ident, options, others if result is None else None)
+            if record.outputs:
+                staying[ident] = record.to_json()
+    keep = {record_path(accounts, i).name for i in staying}
+    keep |= {f"{i}{s}" for i, r in staying.items() for s in r["outputs"]}
     removed = []
-    if accounts.is_dir():
-        for path in sorted(accounts.rglob("*")):
-            if path.relative_to(accounts).as_posix() in keep or (path.is_dir() and not path.is_symlink()):
-                continue
-            path.unlink()
-            if not is_bookkeeping(path.name):
-                removed.append(path)
-    return others, removed
+    for folder, dirs, names in os.walk(accounts):
+        dirs.sort()
+        here = os.path.relpath(folder, accounts)
+        for name in sorted(names):
+            if (name if here == "." else f"{here}/{name}") not in keep:
+                path = Path(folder, name)
+                path.unlink()
+                if not is_bookkeeping(name):
+                    removed.append(path)
+    index: Index = {}
+    for ident, record_json in staying.items():
+        identity = file_identity(record_path(accounts, ident))
+        if identity is not None:
+            index[ident] = (identity, record_json)
+    return others, removed, index
+
+
+def _verified(
+    accounts: Path, ident: str, options: BuildOptions, others: list[AccountSummary] | None
+) -> PlanRecord:
+    """The record of a plan not built now, naming only outputs whose bytes are still those recorded
+    for this audience (rewritten when that drops some); ``others`` gets the plan's summary when its
+    page stays."""
+    record = load_record(accounts, ident)
+    verified = {
+        s: o for s, o in record.outputs.items() if trusted(accounts / f"{ident}{s}", o, options.audience)
+    }
+    if verified and verified != record.outputs:
+        record.outputs = verified
+        write_atomic(record_path(accounts, ident), plan_record_json(record))
+    record.outputs = verified
+    summary = _cached_summary(record.summary) if record.view == _view(options) else None
+    if others is not None and summary is not None and ".html" in verified and summary.html:
+        others.append(summary)
+    return record
 
 
 def _write_site(
@@ -536,19 +577,20 @@ def _write_site(
     )
     root = options.out.resolve()
     return {
-        str(path.resolve().relative_to(root).as_posix()): Output("", options.audience, digest)
+        str(path.resolve().relative_to(root).as_posix()): Output(
+            "", options.audience, digest, file_identity(path)
+        )
         for path, digest in files.items()
     }
 
 
-def _tidy_site(options: BuildOptions, written: dict[str, Output]) -> list[Path]:
+def _tidy_site(
+    options: BuildOptions, before: SiteRecord, written: dict[str, Output], index: Index
+) -> list[Path]:
     """Leave the site's own files only when made now, or recorded for this audience; save the record."""
     out = options.out
-    if written:
-        record = SiteRecord(dict(written))
-    else:
-        before = load_site_record(out)
-        record = SiteRecord({n: o for n, o in before.files.items() if trusted(out / n, o, options.audience)})
+    files = written or {n: o for n, o in before.files.items() if trusted(out / n, o, options.audience)}
+    record = SiteRecord(dict(files), index)
     removed = []
     candidates = [out / name for name in SITE_FILES] + [
         p for folder in SITE_DIRS if (out / folder).is_dir() for p in sorted((out / folder).rglob("*"))

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ MANIFEST = ".kaplan-manifest.json"
 RECORD_SUFFIX = ".kaplan.json"
 FORMAT = 2
 MAX_RECORD_BYTES = 4 * 1024 * 1024
+SUFFIX = re.compile(r"(?:\.[a-z0-9-]+)+")  # an output's suffix: never a path
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -76,26 +80,43 @@ def plan_key(context: str, plan_bytes: bytes, parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def file_digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file's bytes; None when it is missing, not a file, or unreadable."""
+def _read_file(path: Path, limit: int) -> bytes | None:
+    """A regular file's bytes, not through a symlink and at most ``limit`` of them; else None."""
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return handle.read()
+
+
+def file_digest(path: Path, limit: int = 1 << 30) -> str | None:
+    """The SHA-256 of a regular file's bytes; None when it is missing, a symlink, not a file, or unreadable."""
+    data = _read_file(path, limit)
+    return hashlib.sha256(data).hexdigest() if data is not None else None
 
 
 @dataclass(frozen=True)
 class Output:
-    """What kaplan recorded of one file it wrote: from which inputs, for whom, which bytes."""
+    """What kaplan recorded of one file it wrote: from which inputs, for whom, which bytes.
+
+    ``identity`` is the file's (inode, size, mtime in ns) right after kaplan wrote or last hashed it.
+    """
 
     key: str
     audience: str
     sha256: str
+    identity: tuple[int, int, int] | None = None
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         """The record as JSON."""
-        return {"key": self.key, "audience": self.audience, "sha256": self.sha256}
+        data: dict[str, Any] = {"key": self.key, "audience": self.audience, "sha256": self.sha256}
+        if self.identity is not None:
+            data["identity"] = list(self.identity)
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> Output | None:
@@ -105,7 +126,20 @@ class Output:
         digest = data.get("sha256")
         if not isinstance(digest, str) or len(digest) != 64:
             return None
-        return cls(data["key"], data["audience"], digest)
+        raw = data.get("identity")
+        identity = None
+        if isinstance(raw, list) and len(raw) == 3 and all(type(n) is int for n in raw):
+            identity = (raw[0], raw[1], raw[2])
+        return cls(data["key"], data["audience"], digest, identity)
+
+
+def file_identity(path: Path) -> tuple[int, int, int] | None:
+    """A regular file's (inode, size, mtime in ns), not through a symlink; None for anything else."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
 @dataclass
@@ -135,22 +169,32 @@ def record_path(accounts: Path, ident: str) -> Path:
     return accounts / f".{ident}{RECORD_SUFFIX}"
 
 
-def load_record(accounts: Path, ident: str) -> PlanRecord:
-    """A plan's record; empty (nothing trusted) when missing, mangled or not for this plan."""
+def load_record(accounts: Path, ident: str, index: Index | None = None) -> PlanRecord:
+    """A plan's record; empty (nothing trusted) when missing, mangled or not for this plan.
+
+    ``index`` holds copies of records by the identity of their file: a record file that is still the
+    one copied is not read again (one manifest instead of a thousand small files on a no-op build).
+    """
     path = record_path(accounts, ident)
+    copy = index.get(ident) if index else None
+    if copy is not None and copy[0] == file_identity(path):
+        return _record_from_json(copy[1], ident)
+    raw = _read_file(path, MAX_RECORD_BYTES)
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_RECORD_BYTES:
-            return PlanRecord(ident)
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return PlanRecord(ident)
+    return _record_from_json(data, ident)
+
+
+def _record_from_json(data: Any, ident: str) -> PlanRecord:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("id") != ident:
         return PlanRecord(ident)
     raw = data.get("outputs")
     outputs = {}
     for suffix, value in raw.items() if isinstance(raw, dict) else ():
         output = Output.from_json(value)
-        if isinstance(suffix, str) and output is not None:
+        if isinstance(suffix, str) and SUFFIX.fullmatch(suffix) and output is not None:
             outputs[suffix] = output
     summary = data.get("summary")
     summary_key, view = data.get("summary_key"), data.get("view")
@@ -163,37 +207,48 @@ def load_record(accounts: Path, ident: str) -> PlanRecord:
     )
 
 
-def record_idents(accounts: Path) -> Iterator[str]:
-    """The ids of every plan that has a record in ``accounts``."""
-    if not accounts.is_dir():
-        return
-    for entry in sorted(accounts.iterdir()):
-        name = entry.name
-        if name.startswith(".") and name.endswith(RECORD_SUFFIX) and entry.is_file():
-            yield name[1 : -len(RECORD_SUFFIX)]
+def record_idents(accounts: Path) -> list[str]:
+    """The ids of every plan that has a record in ``accounts``, sorted."""
+    try:
+        names = os.listdir(accounts)
+    except OSError:
+        return []
+    end = -len(RECORD_SUFFIX)
+    return sorted(n[1:end] for n in names if n.startswith(".") and n.endswith(RECORD_SUFFIX))
 
 
 def trusted(path: Path, output: Output | None, audience: str, key: str | None = None) -> bool:
-    """Whether ``path`` holds exactly the bytes recorded, made for ``audience`` (and from ``key``)."""
+    """Whether ``path`` holds exactly the bytes recorded, made for ``audience`` (and from ``key``).
+
+    The bytes are hashed unless the file is still the very file kaplan wrote: the same inode, size and
+    modification time to the nanosecond (as git trusts its index). Every write kaplan makes replaces
+    the inode, so another build, an interrupted one or a copy is always hashed.
+    """
     if output is None or output.audience != audience or (key is not None and output.key != key):
         return False
-    if path.is_symlink():
-        return False
+    if output.identity is not None and file_identity(path) == output.identity:
+        return True
     return file_digest(path) == output.sha256
+
+
+# Copies of plan records, by id: (identity of the record file, the record as JSON).
+Index = dict[str, tuple[tuple[int, int, int], dict[str, Any]]]
 
 
 @dataclass
 class SiteRecord:
-    """The site's own files (index, assets), relative to OUT."""
+    """The site's own files (index, assets), relative to OUT, and the index of plan records."""
 
     files: dict[str, Output] = field(default_factory=dict)
+    plans: Index = field(default_factory=dict)
 
 
 def load_site_record(out: Path) -> SiteRecord:
-    """The record of the site's files; empty when missing or mangled."""
+    """The record of the site's files and the index of plan records; empty when missing or mangled."""
+    raw = _read_file(out / MANIFEST, 256 * 1024 * 1024)
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return SiteRecord()
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("site"), dict):
         return SiteRecord()
@@ -202,12 +257,24 @@ def load_site_record(out: Path) -> SiteRecord:
         output = Output.from_json(value)
         if isinstance(name, str) and output is not None:
             files[name] = output
-    return SiteRecord(files)
+    plans: Index = {}
+    raw_plans = data.get("plans")
+    for ident, entry in raw_plans.items() if isinstance(raw_plans, dict) else ():
+        identity = entry.get("identity") if isinstance(entry, dict) else None
+        if isinstance(identity, list) and len(identity) == 3 and all(type(n) is int for n in identity):
+            plans[ident] = ((identity[0], identity[1], identity[2]), entry.get("record"))
+    return SiteRecord(files, plans)
 
 
 def site_record_json(record: SiteRecord) -> str:
     """The site record as the text of ``OUT/.kaplan-manifest.json``."""
-    data = {"format": FORMAT, "site": {n: o.to_json() for n, o in sorted(record.files.items())}}
+    data = {
+        "format": FORMAT,
+        "site": {n: o.to_json() for n, o in sorted(record.files.items())},
+        "plans": {
+            i: {"identity": list(ident), "record": r} for i, (ident, r) in sorted(record.plans.items())
+        },
+    }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
