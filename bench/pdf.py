@@ -29,7 +29,7 @@ def hwm():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 from bench.pdf import dossier_html
-from kaplan.pdf import render_pdf
+from kaplan.documents.pdf import render_pdf
 html, dirs = dossier_html(Path(sys.argv[1]))
 before = hwm()
 render_pdf(html, dirs)
@@ -39,11 +39,11 @@ print(json.dumps({"before_mb": before, "peak_mb": hwm()}))
 
 def dossier_html(plan: Path) -> tuple[str, list[Path]]:
     """The dossier HTML of a plan (internal audience) and the theme folders it may read."""
-    from kaplan.audience import for_audience
-    from kaplan.build import BuildOptions, dossier_view, make_task
-    from kaplan.check import check_plan
+    from kaplan.coach.check import check_plan
     from kaplan.config import load_project
-    from kaplan.render import make_env, render_dossier, theme_dirs
+    from kaplan.documents.render import make_env, render_dossier, theme_dirs
+    from kaplan.plan.audience import for_audience
+    from kaplan.site.build import BuildOptions, dossier_view, make_task
 
     project = load_project(ROOT)
     options = BuildOptions(out=ROOT / "build", today=TODAY)
@@ -59,7 +59,7 @@ def run(repeat: int = 3) -> bool:
     """Print the figures; True when both targets are met."""
     import weasyprint
 
-    from kaplan.pdf import render_pdf
+    from kaplan.documents.pdf import render_pdf
 
     plans = sorted((ROOT / "plans").glob("*.yaml"))
     total_kaplan = total_bare = 0.0

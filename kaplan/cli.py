@@ -14,17 +14,17 @@ from typing import Any, TypeVar
 import click
 
 from kaplan import __version__
-from kaplan.audience import AUDIENCES, Audience
-from kaplan.build import BuildOptions, PlanResult, SiteError, build_site, parse_shard
-from kaplan.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
+from kaplan.coach.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
+from kaplan.coach.rules import RULES, STRUCTURAL
 from kaplan.config import Project, check_out_folder, load_project
-from kaplan.diff import FORMATS, compare_revisions, format_report
 from kaplan.files import write_atomic
-from kaplan.findings import Finding, count_by_severity, format_json
-from kaplan.init import InitError, init_repository
-from kaplan.rules import RULES, STRUCTURAL
-from kaplan.schema import plan_schema
-from kaplan.starter import StarterError, StarterInputError, write_starter
+from kaplan.history.diff import FORMATS, compare_revisions, format_report
+from kaplan.plan.audience import AUDIENCES, Audience
+from kaplan.plan.findings import Finding, count_by_severity, format_json
+from kaplan.plan.schema import plan_schema
+from kaplan.plan.starter import StarterError, StarterInputError, write_starter
+from kaplan.site.build import BuildOptions, PlanResult, SiteError, build_site, parse_shard
+from kaplan.site.scaffold import InitError, init_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -321,7 +321,7 @@ def doctor() -> None:
     Example:
       kaplan doctor
     """
-    from kaplan.doctor import run_checks
+    from kaplan.documents.doctor import run_checks
 
     checks = run_checks()
     for c in checks:
@@ -388,7 +388,7 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
     Example:
       kaplan serve --port 8001 --audience external
     """
-    from kaplan.serve import PreviewServer, serve_forever_until_interrupt, sigterm_as_interrupt
+    from kaplan.site.serve import PreviewServer, serve_forever_until_interrupt, sigterm_as_interrupt
 
     project = _project()
     if _echo_config_findings(project):

@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kaplan.errors import did_you_mean, validation_findings
-from kaplan.findings import Finding
-from kaplan.model import Locale
-from kaplan.yaml12 import read_yaml
+from kaplan.plan.findings import Finding
+from kaplan.plan.messages import did_you_mean, validation_findings
+from kaplan.plan.model import Locale
+from kaplan.plan.yaml12 import read_yaml
 
 CONFIG_NAME = "kaplan.yaml"
 RuleLevel = Literal["off", "info", "warning", "error"]

@@ -13,10 +13,10 @@ import yaml
 from click.testing import CliRunner, Result
 
 from kaplan.cli import main
-from kaplan.findings import STRUCTURAL_CODES
-from kaplan.load import load_plan
-from kaplan.rules import RULES
-from kaplan.schema import plan_schema
+from kaplan.coach.rules import RULES
+from kaplan.plan.findings import STRUCTURAL_CODES
+from kaplan.plan.load import load_plan
+from kaplan.plan.schema import plan_schema
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-11-27"

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kaplan.cli import main
-from kaplan.load import load_plan_text
-from kaplan.render import MD_LIMIT, SHOWN_LIMIT, render_markdown
-from kaplan.yaml12 import LargeNumber, resolve_plain
+from kaplan.documents.render import MD_LIMIT, SHOWN_LIMIT, render_markdown
+from kaplan.plan.load import load_plan_text
+from kaplan.plan.yaml12 import LargeNumber, resolve_plain
 
 TODAY = "2026-11-27"
 KAPLAN = Path(sys.executable).with_name("kaplan")
@@ -352,7 +352,7 @@ def test_ordinary_markdown_is_unchanged_by_the_guard() -> None:
     import markdown
     import nh3
 
-    from kaplan.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _loosen_lists
+    from kaplan.documents.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _loosen_lists
 
     text = (
         "# Title\n\nA *note* with [a link](https://example.com) and `code[0]` (see below).\n"

@@ -28,10 +28,10 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 from pypdf import PdfReader
 
-from kaplan.audience import AUDIENCES, Audience
 from kaplan.cli import main
-from kaplan.load import load_plan
-from kaplan.model import MoneyValue, Plan
+from kaplan.plan.audience import AUDIENCES, Audience
+from kaplan.plan.load import load_plan
+from kaplan.plan.model import MoneyValue, Plan
 
 TODAY = "2026-11-27"
 TOKEN = re.compile(r"ZQ\d{4}QZ")
@@ -295,9 +295,9 @@ def test_builds_for_each_audience_in_turn_leave_nothing_of_the_one_before(
 def test_an_html_build_over_a_private_pdf_build_removes_the_private_pdfs(
     repo: tuple[Path, Sentinels], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kaplan.build
+    import kaplan.site.build
 
-    monkeypatch.setattr(kaplan.build, "render_pdf", lambda html, dirs: b"%PDF-fake " + html.encode())
+    monkeypatch.setattr(kaplan.site.build, "render_pdf", lambda html, dirs: b"%PDF-fake " + html.encode())
     root, s = repo
     out = tmp_path / "out"
     build(root, "--out", str(out), "--audience", "private")
@@ -416,7 +416,7 @@ def test_a_full_disk_mid_build_is_told_as_such_not_as_failed_checks(
 ) -> None:
     import errno
 
-    import kaplan.build
+    import kaplan.site.build
     from kaplan.files import write_together
 
     (tmp_path / "plans").mkdir()
@@ -437,7 +437,7 @@ def test_a_full_disk_mid_build_is_told_as_such_not_as_failed_checks(
             raise OSError(errno.ENOSPC, "No space left on device")
         return write_together(files)
 
-    monkeypatch.setattr(kaplan.build, "write_together", full)
+    monkeypatch.setattr(kaplan.site.build, "write_together", full)
     with _inside(tmp_path):
         result = CliRunner().invoke(
             main, ["build", "--jobs", "1", "--today", TODAY, "--out", str(out), "--no-pdf", "--no-brief"]

@@ -22,8 +22,8 @@ from click.testing import CliRunner, Result
 
 from kaplan.cli import main
 from kaplan.config import Brand, Project, UsageError, check_out_folder, load_project
-from kaplan.pdf import BlockedURL, _fetcher_class
-from kaplan.render import (
+from kaplan.documents.pdf import BlockedURL, _fetcher_class
+from kaplan.documents.render import (
     MAX_THEME_FILES,
     ThemeError,
     ThemeFolderError,
@@ -416,7 +416,7 @@ def test_theme_files_stops_as_soon_as_the_limit_is_passed(
 
         return Counted()
 
-    monkeypatch.setattr("kaplan.render.os.scandir", counting_scandir)
+    monkeypatch.setattr("kaplan.documents.render.os.scandir", counting_scandir)
     with pytest.raises(ThemeFolderError):
         theme_files(theme)
     assert len(seen) == MAX_THEME_FILES + 1

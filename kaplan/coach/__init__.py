@@ -1,0 +1,1 @@
+"""Judgement on a plan: the coaching rules, health, and ``kaplan check``."""

@@ -1,0 +1,1 @@
+"""Plans as documents: the theme, views, labels, charts and PDF."""

@@ -1,0 +1,1 @@
+"""The SVG charts of a dossier: org chart, power map, stage ladder."""

@@ -1,0 +1,1 @@
+"""Plans through git: reading revisions, changes by meaning, ``kaplan diff``."""

@@ -1,0 +1,342 @@
+"""What each audience may see: a plan is filtered *before* rendering, so dropped content
+never reaches a template, an HTML byte, a PDF, a search index or a diff.
+
+- ``private``: everything.
+- ``internal``: no ``people[].personal``, no personal needs or cruxes, no personal wins
+  (``buying_team[].win.personal``), no ``private: true`` items.
+- ``external`` (partners): built from :data:`EXTERNAL`, an allow-list. A field that is not on it
+  is absent from the edition, whatever a plan (or a later version of the format) adds; only
+  actions marked ``share: true`` reach it; its summary is ``partner_summary``, never ``summary``.
+
+An item that is private or personal *now* stays hidden in every older revision of the plan too:
+pass the current plan as ``now`` (history panels and ``kaplan diff`` do).
+References to something dropped are removed with it, so nothing renders a dropped id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from kaplan.plan.findings import Finding
+from kaplan.plan.messages import format_path
+from kaplan.plan.model import Item, Plan
+
+Audience = Literal["private", "internal", "external"]
+AUDIENCES: tuple[Audience, ...] = ("private", "internal", "external")
+
+M = TypeVar("M", bound=BaseModel)
+# Who is our coach or champion, and who blocks us, is intelligence a partner must not read.
+ALLIES = frozenset({"coach", "champion", "blocker"})
+
+
+@dataclass(frozen=True)
+class Shared:
+    """On the allow-list: only the items of this list marked ``share: true``, with these fields."""
+
+    fields: Spec
+
+
+# An allow-list: field name → None (the whole value) or the allow-list of its items / sub-fields.
+Spec = Mapping[str, "Spec | Shared | None"]
+
+
+def _keys(*names: str) -> dict[str, None]:
+    return dict.fromkeys(names)
+
+
+# The partner edition (plan-format.md, "Audiences"). Names of format 1.1 that this version of the
+# model does not have yet are listed already; they pass once the model has them.
+EXTERNAL: Spec = {
+    "kaplan": None,
+    "partner_summary": None,
+    "plan": _keys("owner", "status", "period", "locale", "currency"),
+    "account": {
+        **_keys("name", "legal_name", "group", "industry", "hq", "website", "business_scope"),
+        "contacts": _keys("label", "phone", "email", "address"),
+        "scale": _keys("employees", "revenue", "sites"),
+        "consumption": _keys("category", "volume", "pattern", "cycle_months", "next_purchase"),
+        "units": _keys("id", "name", "kind", "parent", "location"),
+        "purchasing_calendar": _keys("what", "months"),
+    },
+    "team": None,
+    "people": _keys("id", "name", "title", "department", "unit", "reports_to", "status"),
+    "projects": {
+        **_keys("id", "name", "stage", "stage_since", "history", "outcome", "unit", "timeline"),
+        "special_requirements": None,
+        "criteria": _keys("criterion", "kind", "weight"),
+        "decision_process": _keys("step", "by", "status"),
+        "buying_team": _keys("person", "roles"),
+    },
+    "actions": Shared(_keys("id", "what", "owner", "due", "status")),
+    "objectives": Shared(_keys("id", "statement", "kind", "measure", "due", "status")),
+    "meetings": Shared(_keys("id", "on", "title", "attendees", "ours", "objective")),
+}
+
+
+def _replace(model: M, **update: Any) -> M:
+    """``model`` with the fields that ``update`` really changes (others stay unset, as written)."""
+    changed = {k: v for k, v in update.items() if getattr(model, k) != v}
+    return model.model_copy(update=changed) if changed else model
+
+
+def shows_assessments(audience: str) -> bool:
+    """Whether an audience may see influence, support, competitors, cruxes, findings and health."""
+    return audience != "external"
+
+
+@dataclass
+class Filtered:
+    """A plan as one audience may see it, and what was dropped from it."""
+
+    plan: Plan
+    audience: Audience
+    dropped_paths: list[str] = field(default_factory=list)
+    dropped_names: set[str] = field(default_factory=set)
+
+    @property
+    def shows_assessments(self) -> bool:
+        """Whether influence, support, competitors, cruxes… may be shown."""
+        return shows_assessments(self.audience)
+
+    def findings(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The coaching findings this audience may see (none for ``external``)."""
+        if not self.shows_assessments:
+            return []
+        kept = []
+        for f in findings:
+            if any(f.path == p or f.path.startswith((p + ".", p + "[")) for p in self.dropped_paths):
+                continue
+            if any(name in f.message for name in self.dropped_names):
+                continue
+            kept.append(f)
+        return kept
+
+
+def for_audience(plan: Plan, audience: Audience, now: Plan | None = None) -> Filtered:
+    """The plan as ``audience`` may see it; ``now``, the current version of an older ``plan``."""
+    if audience == "private":
+        return Filtered(plan, audience)
+    if now is not None and now is not plan:
+        plan = with_current_flags(plan, now)
+    # Paths and names are taken from the plan as written, so they match the findings' paths.
+    dropped: list[str] = []
+    visible = _drop_private(plan, (), dropped)
+    names = {
+        item.name
+        for section in (plan.people, plan.projects, plan.competitors, plan.team)
+        for item in section
+        if item.private
+    }
+    for i, person in enumerate(plan.people):
+        if not person.private and person.personal is not None:
+            dropped.append(format_path(("people", i, "personal")))
+    dropped += [
+        format_path(("needs", i)) for i, n in enumerate(plan.needs) if not n.private and n.kind == "personal"
+    ]
+    dropped += [
+        format_path(("cruxes", i))
+        for i, c in enumerate(plan.cruxes)
+        if not c.private and c.kind == "personal"
+    ]
+    visible = _replace(
+        visible,
+        people=[_replace(p, personal=None) for p in visible.people],
+        needs=[n for n in visible.needs if n.kind != "personal"],
+        cruxes=[c for c in visible.cruxes if c.kind != "personal"],
+        projects=[_without_personal_wins(p) for p in visible.projects],
+    )
+    if audience == "external":
+        visible = partner_edition(visible)
+    visible = _prune_references(visible)
+    return Filtered(visible, audience, dropped, names)
+
+
+def _without_personal_wins(project: Any) -> Any:
+    """A project whose buying team no longer says what each person wins personally."""
+    if not any(m.win is not None and m.win.personal for m in project.buying_team):
+        return project
+    team = [
+        _replace(m, win=_replace(m.win, personal=None)) if m.win is not None else m
+        for m in project.buying_team
+    ]
+    return project.model_copy(update={"buying_team": team})
+
+
+def _drop_private(model: M, path: tuple[str | int, ...], dropped: list[str]) -> M:
+    """Remove ``private: true`` items from every list, at any depth."""
+    update: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            new = _drop_private(value, (*path, name), dropped)
+            if new is not value:
+                update[name] = new
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            items = []
+            for i, item in enumerate(value):
+                if isinstance(item, Item) and item.private:
+                    dropped.append(format_path((*path, name, i)))
+                    continue
+                items.append(_drop_private(item, (*path, name, i), dropped))
+            if len(items) != len(value) or any(a is not b for a, b in zip(items, value, strict=True)):
+                update[name] = items
+    return model.model_copy(update=update) if update else model
+
+
+# --- the partner edition ---------------------------------------------------------------------------
+
+
+def partner_edition(plan: Plan) -> Plan:
+    """Only what :data:`EXTERNAL` allows, from a plan already stripped of private items.
+
+    The edition is rebuilt from the allow-list and validated as a new plan, so a field nobody put on
+    the list takes its default (empty) value.
+    """
+    data = _allowed(plan, EXTERNAL)
+    data["summary"] = data.pop("partner_summary", None)
+    for project in data.get("projects", []):
+        for member in project.get("buying_team", []):
+            member["roles"] = [r for r in member.get("roles", []) if r not in ALLIES]
+    # An action's id is ours, not the partner's; some teams write intent into ids.
+    for i, action in enumerate(data.get("actions", []), start=1):
+        action["id"] = f"action-{i}"
+    return Plan.model_validate(data)
+
+
+def _allowed(model: BaseModel, spec: Spec) -> dict[str, Any]:
+    fields = type(model).model_fields
+    out: dict[str, Any] = {}
+    for name, sub in spec.items():
+        if name not in fields:  # a name of a later format version
+            continue
+        value = getattr(model, name)
+        if value == fields[name].get_default(call_default_factory=True):
+            continue  # left unset, as the plan left it
+        key = fields[name].alias or name
+        if isinstance(sub, Shared):
+            out[key] = [_allowed(item, sub.fields) for item in value if getattr(item, "share", False)]
+        elif sub is None:
+            out[key] = _dump(value)
+        elif isinstance(value, list):
+            out[key] = [_allowed(item, sub) for item in value]
+        elif isinstance(value, BaseModel):
+            out[key] = _allowed(value, sub)
+        else:
+            out[key] = value
+    return out
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True)
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+# --- flags of the current plan on an older revision -------------------------------------------------
+
+
+def with_current_flags(old: Plan, now: Plan) -> Plan:
+    """``old`` with every item that is private (or personal) in ``now`` marked private too.
+
+    Items are matched by id, else by the fields that identify them (a buying-team member by its
+    person, a criterion by its text…). Items gone from ``now`` keep their own flags.
+    """
+    return _flag(old, now)
+
+
+def _identity(item: BaseModel) -> tuple[str, ...]:
+    """What names an item across revisions: its id, else the fields it cannot be without."""
+    fields = type(item).model_fields
+    required = [n for n, f in fields.items() if f.is_required()]
+    names = ["id"] if "id" in fields else required or [next(n for n in fields if n != "private")]
+    return tuple(repr(getattr(item, n)) for n in names)
+
+
+def _hidden_now(item: BaseModel) -> bool:
+    if isinstance(item, Item) and item.private:
+        return True
+    return getattr(item, "kind", None) == "personal"
+
+
+def _flag(old: M, now: BaseModel) -> M:
+    update: dict[str, Any] = {}
+    for name in type(old).model_fields:
+        value, current = getattr(old, name), getattr(now, name, None)
+        if isinstance(value, BaseModel) and isinstance(current, BaseModel):
+            new = _flag(value, current)
+            if new is not value:
+                update[name] = new
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            matches = {_identity(c): c for c in current or () if isinstance(c, BaseModel)}
+            items = []
+            for item in value:
+                match = matches.get(_identity(item))
+                if match is None:
+                    items.append(item)
+                elif _hidden_now(match) and isinstance(item, Item):
+                    items.append(item.model_copy(update={"private": True}))
+                else:
+                    items.append(_flag(item, match))
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                update[name] = items
+    return old.model_copy(update=update) if update else old
+
+
+# --- references --------------------------------------------------------------------------------------
+
+
+def _prune_references(plan: Plan) -> Plan:
+    """Remove references whose target was dropped, so nothing renders a dropped id."""
+    people = {p.id for p in plan.people}
+    team = {t.id for t in plan.team}
+    competitors = {c.id for c in plan.competitors}
+    projects = {p.id for p in plan.projects}
+    every = people | team | competitors | projects | {n.id for n in plan.needs} | {c.id for c in plan.cruxes}
+    every |= {a.id for a in plan.actions}
+
+    def keep(ref: str | None, allowed: set[str]) -> str | None:
+        return ref if ref in allowed else None
+
+    return _replace(
+        plan,
+        plan=_replace(plan.plan, owner=keep(plan.plan.owner, team)),
+        people=[_replace(p, reports_to=keep(p.reports_to, people)) for p in plan.people],
+        relationships=[r for r in plan.relationships if r.from_ in people and r.to in people],
+        installed_base=[b for b in plan.installed_base if b.vendor == "us" or b.vendor in competitors],
+        needs=[
+            _replace(n, holder=keep(n.holder, people), project=keep(n.project, projects)) for n in plan.needs
+        ],
+        projects=[_prune_project(p, people, competitors) for p in plan.projects],
+        cruxes=[_replace(c, refs=[r for r in c.refs if r in every]) for c in plan.cruxes],
+        actions=[
+            _replace(
+                a,
+                owner=keep(a.owner, team),
+                person=keep(a.person, people),
+                project=keep(a.project, projects),
+            )
+            for a in plan.actions
+        ],
+    )
+
+
+def _prune_project(project: Any, people: set[str], competitors: set[str]) -> Any:
+    update: dict[str, Any] = {
+        "buying_team": [m for m in project.buying_team if m.person in people],
+        "decision_process": [
+            _replace(s, owner=s.owner if s.owner in people else None) for s in project.decision_process
+        ],
+        "competition": [c for c in project.competition if c.competitor in competitors],
+    }
+    if project.budget is not None and project.budget.owner not in people:
+        update["budget"] = _replace(project.budget, owner=None)
+    if project.paper_process is not None:
+        approvals = [a for a in project.paper_process.approvals if a in people]
+        update["paper_process"] = _replace(project.paper_process, approvals=approvals)
+    return _replace(project, **update)

@@ -1,0 +1,81 @@
+"""``kaplan new``: a commented starter plan in Chinese or English."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+from kaplan.files import write_atomic
+from kaplan.plan.findings import printable
+from kaplan.plan.model import RESERVED_IDS, SLUG_RE
+
+
+class StarterError(Exception):
+    """The starter could not be written (bad id, file exists)."""
+
+
+class StarterInputError(StarterError):
+    """The id or the name given cannot make a plan: a usage error. ``field`` is "id" or "name"."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# YAML's own escapes for the characters that must not appear raw in a double-quoted scalar.
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back exactly (control characters escaped)."""
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        else:
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def starter_text(ident: str, name: str | None, locale: str, today: dt.date) -> str:
+    """The starter plan's text, with the id, name and date filled in."""
+    template = resources.files("kaplan.plan").joinpath("starters", f"{locale}.yaml").read_text("utf-8")
+    shown = name or ident.replace("-", " ").title()
+    return template.replace("{name}", _yaml_string(shown)).replace("{today}", today.isoformat())
+
+
+def write_starter(
+    folder: Path, ident: str, name: str | None, locale: str, today: dt.date | None = None
+) -> Path:
+    """Write ``folder/ID.yaml``; refuse a bad id or name, or an existing file."""
+    if not SLUG_RE.match(ident) or ident in RESERVED_IDS:
+        raise StarterInputError(
+            f"'{printable(ident)}' is not a valid account id: use lowercase a-z, 0-9 and hyphens, "
+            "like 'anshan-steel'",
+            "id",
+        )
+    if name is not None and not _is_utf8(name):
+        # Bytes the terminal could not decode arrive as lone surrogates, which no UTF-8 file can hold.
+        raise StarterInputError(
+            f"'{printable(name)}' is not valid UTF-8 text: set your terminal to UTF-8, "
+            "or write the name in the plan afterwards",
+            "name",
+        )
+    path = folder / f"{ident}.yaml"
+    if path.exists():
+        raise StarterError(f"{path} already exists: kaplan new never overwrites a plan")
+    try:
+        return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today()))
+    except OSError as exc:
+        raise StarterError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,305 @@
+"""The plan site: a dashboard of every account, a pipeline board, and search built at build time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from kaplan import __version__
+from kaplan.coach.health import Health
+from kaplan.config import Brand, Project
+from kaplan.documents.labels import STAGES, chinese_amount
+from kaplan.documents.render import Labels, Links, builtin_theme, render_template, theme_file
+from kaplan.files import write_atomic
+from kaplan.plan.audience import Filtered, shows_assessments
+from kaplan.plan.model import Locale, MoneyValue, Plan
+from kaplan.site.cache import digest_of
+
+ASSETS = ("site.css", "site.js")
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """One project as the pipeline board shows it."""
+
+    name: str
+    stage: int
+    outcome: str
+    amount: float | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One thing search can find: an account, person, competitor, need or crux."""
+
+    kind: str
+    title: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """What the dashboard and search know of one account (only what the audience may see)."""
+
+    id: str
+    name: str
+    owner: str
+    tier: str
+    status: str
+    industry: str
+    reviewed: str
+    stale: bool
+    health_score: int | None
+    health_rag: str | None
+    projects: list[ProjectSummary] = field(default_factory=list)
+    search: list[SearchEntry] = field(default_factory=list)
+    html: str | None = None
+    pdf: str | None = None
+    brief: str | None = None
+
+    @property
+    def open_projects(self) -> list[ProjectSummary]:
+        """Projects still open."""
+        return [p for p in self.projects if p.outcome == "open"]
+
+    @property
+    def furthest_stage(self) -> int:
+        """The furthest stage of an open project (0 without one)."""
+        return max((p.stage for p in self.open_projects), default=0)
+
+    def pipeline(self) -> dict[str, float]:
+        """Open project value per currency."""
+        totals: dict[str, float] = defaultdict(float)
+        for p in self.open_projects:
+            if p.amount is not None:
+                totals[p.currency] += p.amount
+        return dict(sorted(totals.items()))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form (for the build cache)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AccountSummary:
+        """Read back what :meth:`to_json` wrote."""
+        fields = dict(data)
+        fields["projects"] = [ProjectSummary(**p) for p in data.get("projects", [])]
+        fields["search"] = [SearchEntry(**s) for s in data.get("search", [])]
+        return cls(**fields)
+
+
+def _plain(text: str | None, limit: int = 280) -> str:
+    """Markdown reduced to plain text for search."""
+    if not text:
+        return ""
+    flat = re.sub(r"[*_`#>\[\]()!|]", " ", text)
+    flat = re.sub(r"\s+", " ", flat).strip()
+    return flat[:limit]
+
+
+def _amount(value: MoneyValue | None, currency: str) -> tuple[float | None, str]:
+    if value is None:
+        return None, currency
+    return value.amount, value.currency or currency
+
+
+def summarize(
+    ident: str,
+    filtered: Filtered,
+    health: Health | None,
+    currency: str,
+    today: dt.date,
+    links: Links,
+) -> AccountSummary:
+    """The dashboard row and search entries of one plan, from what its audience may see."""
+    plan: Plan = filtered.plan
+    meta = plan.plan
+    owner = next((t.name for t in plan.team if t.id == meta.owner), "")
+    stale = meta.reviewed is None or (today - meta.reviewed).days > meta.review_every_days
+    page = links.page or ""
+    projects = []
+    for p in plan.projects:
+        amount, cur = _amount(p.value, currency)
+        projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur))
+    search: list[SearchEntry] = []
+    if page:
+        account = plan.account
+        about = " ".join(x for x in (account.legal_name, account.group, account.industry, account.hq) if x)
+        search.append(SearchEntry("account", account.name, _plain(f"{about} {plan.summary or ''}"), page))
+        search += [
+            SearchEntry(
+                "person",
+                p.name,
+                _plain(" ".join(x for x in (p.title, p.department) if x)),
+                f"{page}#person-{p.id}",
+            )
+            for p in plan.people
+        ]
+        search += [
+            SearchEntry(
+                "competitor",
+                c.name,
+                _plain(" ".join(c.products) + " " + (c.position or "")),
+                f"{page}#competitors",
+            )
+            for c in plan.competitors
+        ]
+        search += [
+            SearchEntry("need", _plain(n.statement, 80), _plain(n.evidence), f"{page}#needs")
+            for n in plan.needs
+        ]
+        search += [
+            SearchEntry("crux", _plain(c.statement, 80), _plain(c.action), f"{page}#cruxes")
+            for c in plan.cruxes
+        ]
+        search += [
+            SearchEntry("project", p.name, _plain(p.purpose), f"{page}#project-{p.id}") for p in plan.projects
+        ]
+    return AccountSummary(
+        id=ident,
+        name=plan.account.name,
+        owner=owner,
+        tier=meta.tier or "",
+        status=meta.status,
+        industry=plan.account.industry or "",
+        reviewed=meta.reviewed.isoformat() if meta.reviewed else "",
+        stale=stale,
+        health_score=health.score if health and filtered.shows_assessments else None,
+        health_rag=health.rag if health and filtered.shows_assessments else None,
+        projects=projects,
+        search=search,
+        html=links.page,
+        pdf=links.pdf,
+        brief=links.brief,
+    )
+
+
+@dataclass
+class StageColumn:
+    """One stage of the pipeline board: its open projects and totals per currency."""
+
+    stage: int
+    label: str
+    projects: list[tuple[AccountSummary, ProjectSummary]]
+    totals: dict[str, float]
+
+
+@dataclass
+class SiteView:
+    """What the site's index page renders from."""
+
+    title: str
+    brand: Brand
+    labels: Labels
+    audience: str
+    accounts: list[AccountSummary]
+    failed: list[str]
+    unbuilt: list[str] = field(default_factory=list)
+    generator: str = f"kaplan {__version__}"
+
+    @property
+    def locale(self) -> Locale:
+        """The site's language."""
+        return self.labels.locale
+
+    @property
+    def shows_health(self) -> bool:
+        """False for the external audience."""
+        return shows_assessments(self.audience)
+
+    def board(self) -> list[StageColumn]:
+        """The pipeline board: open projects by stage, with totals per currency."""
+        columns = []
+        for n in STAGES:
+            items = [(a, p) for a in self.accounts for p in a.open_projects if p.stage == n]
+            totals: dict[str, float] = defaultdict(float)
+            for _, p in items:
+                if p.amount is not None:
+                    totals[p.currency] += p.amount
+            columns.append(StageColumn(n, self.labels.stage(n), items, dict(sorted(totals.items()))))
+        return columns
+
+    def totals(self) -> dict[str, float]:
+        """Open pipeline value per currency, over every account."""
+        out: dict[str, float] = defaultdict(float)
+        for a in self.accounts:
+            for cur, value in a.pipeline().items():
+                out[cur] += value
+        return dict(sorted(out.items()))
+
+    def money(self, amount: float, currency: str) -> str:
+        """Compact money for the dashboard."""
+        if self.locale == "zh" and abs(amount) >= 10_000:
+            return f"{chinese_amount(amount, wan_digits=0)} {currency}"
+        if abs(amount) >= 1_000_000:
+            return f"{currency} {amount / 1e6:,.2f}".rstrip("0").rstrip(".") + "M"
+        return f"{currency} {amount:,.0f}"
+
+    def tiers(self) -> list[str]:
+        """Tiers present, for the filter."""
+        return sorted({a.tier for a in self.accounts if a.tier})
+
+
+def search_index_js(accounts: Sequence[AccountSummary]) -> str:
+    """The search index as a script (works from file://, where fetch() of JSON does not)."""
+    entries = [
+        {"k": e.kind, "t": e.title, "x": e.text, "u": e.url, "a": a.name} for a in accounts for e in a.search
+    ]
+    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
+    return f"window.KAPLAN_SEARCH = {data};\n"
+
+
+def render_index(view: SiteView, env: jinja2.Environment) -> str:
+    """The site's index page."""
+    return render_template(env, "index.html", s=view, L=view.labels)
+
+
+def write_site(
+    out: Path,
+    accounts: Sequence[AccountSummary],
+    failed: Sequence[str],
+    project: Project,
+    audience: str,
+    env: jinja2.Environment,
+    dirs: Sequence[Path],
+    unbuilt: Sequence[str] = (),
+) -> dict[Path, str]:
+    """Write index.html and the assets; the SHA-256 of every file the site now has.
+
+    ``failed`` are plans with errors (``kaplan check`` tells why), ``unbuilt`` plans that were valid but
+    could not be written. Files whose bytes did not change are left alone.
+    """
+    locale: Locale = project.config.locale
+    view = SiteView(
+        project.config.title,
+        project.config.brand,
+        Labels(locale),
+        audience,
+        sorted(accounts, key=lambda a: a.name),
+        sorted(failed),
+        sorted(unbuilt),
+    )
+    files: dict[Path, bytes] = {
+        out / "index.html": render_index(view, env).encode("utf-8"),
+        out / "assets" / "search-index.js": search_index_js(view.accounts).encode("utf-8"),
+    }
+    for name in ASSETS:
+        # theme_file refuses an override that is, or links to, a file outside its theme folder.
+        found = (theme_file(d, f"site/{name}") for d in dirs)
+        source = next((p for p in found if p is not None), builtin_theme() / "site" / name)
+        files[out / "assets" / name] = source.read_bytes()
+    for path, data in files.items():
+        if not path.is_file() or path.is_symlink() or path.read_bytes() != data:
+            write_atomic(path, data)
+    return {path: digest_of(data) for path, data in files.items()}

@@ -1,0 +1,354 @@
+"""Plan health: a 0–100 score and red/amber/green per plan and per area, from coaching findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import BASE_PLAN, TODAY, merge
+
+from kaplan.cli import main
+from kaplan.coach.check import CheckedPlan, check_plan
+from kaplan.coach.health import Health, plan_health, rag
+from kaplan.coach.rules import AREAS, RULES
+from kaplan.config import Config, Project
+from kaplan.plan.findings import Finding
+from kaplan.plan.model import Plan
+
+ZHAO, QIAN = BASE_PLAN["people"]
+PROJECT = BASE_PLAN["projects"][0]
+ACTION = BASE_PLAN["actions"][0]
+RIVAL = BASE_PLAN["competitors"][0]
+NEED = BASE_PLAN["needs"][0]
+
+# Which area of the plan each rule's findings count against.
+RULE_AREAS = {
+    "no-economic-buyer": "projects",
+    "no-criteria": "projects",
+    "criteria-not-shaped": "projects",
+    "no-coach": "projects",
+    "weak-champion": "projects",
+    "opponent-buyer": "projects",
+    "single-threaded": "projects",
+    "left-in-team": "projects",
+    "unknown-win": "people",
+    "uncovered-influencer": "people",
+    "personal-no-basis": "people",
+    "no-threat": "competition",
+    "no-counter": "competition",
+    "no-person-crux": "needs",
+    "hidden-need-no-evidence": "needs",
+    "gift-risk": "needs",
+    "stale-review": "freshness",
+    "stale-contact": "freshness",
+    "stalled-project": "freshness",
+    "overdue-action": "freshness",
+}
+
+
+def ago(days: int) -> str:
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+def checked(
+    write_plan: Callable[..., Path],
+    content: dict[str, Any] | str,
+    rules: dict[str, str] | None = None,
+    today: dt.date = TODAY,
+) -> CheckedPlan:
+    path = write_plan(content)
+    result = check_plan(
+        path, "plans/acme.yaml", Project(Config(rules=rules or {}), path.parent.parent), today
+    )
+    assert result.loaded.ok, [f.text() for f in result.findings]
+    return result
+
+
+def health_of(write_plan: Callable[..., Path], content: dict[str, Any] | str, **kwargs: Any) -> Health:
+    result = checked(write_plan, content, **kwargs)
+    assert result.health is not None
+    return result.health
+
+
+def areas(health: Health) -> dict[str, int]:
+    return {a.area: a.score for a in health.areas}
+
+
+# --- the scale ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("score", "colour"),
+    [(100, "green"), (75, "green"), (74, "amber"), (50, "amber"), (49, "red"), (0, "red")],
+)
+def test_rag_thresholds(score: int, colour: str) -> None:
+    assert rag(score) == colour
+
+
+def test_every_rule_counts_against_one_area() -> None:
+    assert {code: r.area for code, r in RULES.items()} == RULE_AREAS
+    assert set(RULE_AREAS.values()) == set(AREAS)
+
+
+# --- plans ---------------------------------------------------------------------------------------------
+def test_healthy_plan_is_100_green(make_plan, write_plan) -> None:
+    result = checked(write_plan, make_plan())
+    assert result.findings == []
+    health = result.health
+    assert health is not None
+    assert (health.score, health.rag) == (100, "green")
+    assert [a.area for a in health.areas] == list(AREAS)
+    for a in health.areas:
+        assert (a.score, a.rag, a.findings, a.missing) == (100, "green", 0, ())
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "area", "penalty"),
+    [
+        pytest.param(
+            {"people": [merge(ZHAO, {"last_contact": ago(61)}), QIAN]},
+            "stale-contact",
+            "freshness",
+            12,
+            id="stale-contact",
+        ),
+        pytest.param(
+            {"actions": [merge(ACTION, {"due": ago(1)})]},
+            "overdue-action",
+            "freshness",
+            12,
+            id="overdue-action",
+        ),
+        pytest.param(
+            {"competitors": [merge(RIVAL, {"threat": None})]}, "no-threat", "competition", 12, id="no-threat"
+        ),
+        pytest.param(
+            {
+                "people": [
+                    ZHAO,
+                    QIAN,
+                    {"id": "sun", "name": "Sun", "influence": "high", "last_contact": ago(1)},
+                ]
+            },
+            "uncovered-influencer",
+            "people",
+            12,
+            id="uncovered-influencer",
+        ),
+        pytest.param(
+            {"projects": [merge(PROJECT, {"criteria": None})]},
+            "no-criteria",
+            "projects",
+            12,
+            id="no-criteria",
+        ),
+        pytest.param(
+            {"needs": [merge(NEED, {"evidence": None})]},
+            "hidden-need-no-evidence",
+            "needs",
+            4,
+            id="info-costs-4",
+        ),
+    ],
+)
+def test_finding_lowers_its_own_area(
+    overrides: dict[str, Any], code: str, area: str, penalty: int, make_plan, write_plan
+) -> None:
+    result = checked(write_plan, make_plan(**overrides))
+    assert [f.code for f in result.findings] == [code]
+    health = result.health
+    assert health is not None
+    expected = dict.fromkeys(AREAS, 100) | {area: 100 - penalty}
+    assert areas(health) == expected
+    assert health.score == round(sum(expected.values()) / len(AREAS))
+    assert health.rag == "green"
+    (hit,) = [a for a in health.areas if a.area == area]
+    assert hit.findings == 1
+
+
+def test_findings_add_up_in_an_area(make_plan, write_plan) -> None:
+    data = make_plan(
+        people=[merge(ZHAO, {"last_contact": ago(61)}), QIAN],
+        actions=[merge(ACTION, {"due": ago(1)})],
+        plan={"reviewed": ago(91)},
+    )
+    health = health_of(write_plan, data)
+    assert areas(health)["freshness"] == 100 - 3 * 12
+    assert health.score == round((400 + 64) / 5)
+
+
+def test_area_score_never_goes_below_zero(make_plan, write_plan) -> None:
+    rivals = [{"id": f"rival-{i}", "name": f"Rival {i}", "status": "active"} for i in range(10)]
+    health = health_of(write_plan, make_plan(competitors=rivals, installed_base=None))
+    competition = next(a for a in health.areas if a.area == "competition")
+    assert competition.findings == 10
+    assert competition.missing == ("installed base",)
+    assert (competition.score, competition.rag) == (0, "red")
+    assert health.score == 80
+
+
+def test_error_caps_the_plan_at_amber(make_plan, write_plan) -> None:
+    result = checked(write_plan, make_plan(people=[ZHAO, merge(QIAN, {"status": "left"})]))
+    # Qian left, so the team is also single-threaded (only Zhao still counts).
+    assert [(f.code, f.severity) for f in result.findings] == [
+        ("single-threaded", "warning"),
+        ("left-in-team", "error"),
+    ]
+    health = result.health
+    assert health is not None
+    assert areas(health)["projects"] == 58
+    assert round((400 + 58) / 5) == 92  # what it would score without the cap
+    assert (health.score, health.rag) == (74, "amber")
+
+
+def test_error_cap_does_not_raise_a_red_plan(make_plan) -> None:
+    plan = Plan.model_validate(make_plan())
+    one_per_area = ["left-in-team", "unknown-win", "no-threat", "gift-risk", "stale-review"]
+    findings = [Finding("f", 1, 1, "", code, "error", "m") for code in one_per_area for _ in range(4)]
+    health = plan_health(plan, findings)
+    assert areas(health) == dict.fromkeys(AREAS, 0)
+    assert (health.score, health.rag) == (0, "red")
+
+
+@pytest.mark.parametrize(
+    ("level", "score", "colour"),
+    [("off", 100, "green"), ("info", 99, "green"), ("warning", 98, "green"), ("error", 74, "amber")],
+)
+def test_severity_override_changes_health(level: str, score: int, colour: str, make_plan, write_plan) -> None:
+    data = make_plan(people=[merge(ZHAO, {"last_contact": ago(61)}), QIAN])
+    health = health_of(write_plan, data, rules={"stale-contact": level})
+    assert (health.score, health.rag) == (score, colour)
+
+
+def test_missing_basics_cost_15_each(write_plan) -> None:
+    health = health_of(write_plan, "kaplan: 1\naccount:\n  name: Bare Steel\n")
+    by_area = {a.area: a for a in health.areas}
+    assert by_area["people"].missing == ("people", "someone we know well", "a supporter")
+    assert by_area["projects"].missing == ("projects",)
+    assert by_area["competition"].missing == ("competitors", "installed base")
+    assert by_area["needs"].missing == ("needs", "cruxes")
+    assert by_area["freshness"].missing == ("a review date", "actions")
+    # freshness also carries the stale-review warning (never reviewed)
+    assert areas(health) == {"people": 55, "projects": 85, "competition": 70, "needs": 70, "freshness": 58}
+    assert (health.score, health.rag) == (68, "amber")
+
+
+def test_missing_only_looks_at_open_projects(make_plan, write_plan) -> None:
+    won = merge(PROJECT, {"id": "p-old", "name": "Old", "outcome": "won", "buying_team": None, "value": None})
+    health = health_of(write_plan, make_plan(projects=[PROJECT, won]))
+    assert health.score == 100
+    open_without_value = merge(PROJECT, {"value": None})
+    health = health_of(write_plan, make_plan(projects=[open_without_value]))
+    projects = next(a for a in health.areas if a.area == "projects")
+    assert projects.missing == ("project values",)
+    assert projects.score == 85
+
+
+def test_plan_health_ignores_structural_codes(make_plan) -> None:
+    plan = Plan.model_validate(make_plan())
+    findings = [Finding("f", 1, 1, "", "schema", "error", "x"), Finding("f", 1, 1, "", "ref", "error", "y")]
+    health = plan_health(plan, findings)
+    assert (health.score, health.rag) == (100, "green")
+
+
+def test_plan_health_from_findings(make_plan) -> None:
+    plan = Plan.model_validate(make_plan())
+
+    def finding(code: str, severity: str = "warning") -> Finding:
+        return Finding("f", 1, 1, "", code, severity, "m")  # type: ignore[arg-type]
+
+    health = plan_health(
+        plan, [finding("no-threat"), finding("no-counter", "info"), finding("gift-risk", "error")]
+    )
+    assert areas(health) == {"people": 100, "projects": 100, "competition": 84, "needs": 70, "freshness": 100}
+    assert (health.score, health.rag) == (74, "amber")  # mean 91, capped by the error
+    assert health.as_dict() == {
+        "score": 74,
+        "rag": "amber",
+        "areas": {
+            "people": {"score": 100, "rag": "green", "findings": 0, "missing": []},
+            "projects": {"score": 100, "rag": "green", "findings": 0, "missing": []},
+            "competition": {"score": 84, "rag": "green", "findings": 2, "missing": []},
+            "needs": {"score": 70, "rag": "amber", "findings": 1, "missing": []},
+            "freshness": {"score": 100, "rag": "green", "findings": 0, "missing": []},
+        },
+    }
+
+
+# --- kaplan check ----------------------------------------------------------------------------------------
+@pytest.fixture
+def three_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan, write_plan) -> None:
+    """plans/acme.yaml healthy, plans/bad.yaml invalid, plans/beta.yaml with two warnings."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+    write_plan(make_plan(), "acme")
+    write_plan("kaplan: 1\naccount: {nmae: Bad}\n", "bad")
+    write_plan(
+        make_plan(
+            people=[merge(ZHAO, {"last_contact": ago(61)}), QIAN], actions=[merge(ACTION, {"due": ago(3)})]
+        ),
+        "beta",
+    )
+
+
+def test_check_text_ends_each_valid_plan_with_its_health(three_plans) -> None:
+    result = CliRunner().invoke(main, ["check", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1, result.output  # bad.yaml has a schema error
+    lines = result.output.splitlines()
+    acme = "plans/acme.yaml: health 100/100 (green) — people 100, projects 100, competition 100, needs 100, freshness 100"
+    beta = "plans/beta.yaml: health 95/100 (green) — people 100, projects 100, competition 100, needs 100, freshness 76"
+    assert acme in lines
+    assert beta in lines
+    assert not any(line.startswith("plans/bad.yaml: health") for line in lines)
+    assert lines[-1].startswith("3 plans checked, 1 invalid: ")
+    # Each plan's block: its findings, then its health line, before the next plan starts.
+    owners = [line.split(":", 1)[0] for line in lines[:-1]]
+    assert owners == sorted(owners)
+    for name, health_line in (("plans/acme.yaml", acme), ("plans/beta.yaml", beta)):
+        block = [i for i, owner in enumerate(owners) if owner == name]
+        assert block
+        assert lines[block[-1]] == health_line
+    beta_findings = [line for line in lines if line.startswith("plans/beta.yaml:") and "health" not in line]
+    assert len(beta_findings) == 2
+    assert any(line.startswith("plans/bad.yaml:") and " error schema: " in line for line in lines)
+
+
+def test_check_json_carries_health_per_file(three_plans) -> None:
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["files"] == 3
+    assert set(doc["health"]) == {"plans/acme.yaml", "plans/beta.yaml"}
+    acme, beta = doc["health"]["plans/acme.yaml"], doc["health"]["plans/beta.yaml"]
+    assert (acme["score"], acme["rag"]) == (100, "green")
+    assert (beta["score"], beta["rag"]) == (95, "green")
+    assert list(beta["areas"]) == list(AREAS)
+    assert beta["areas"]["freshness"] == {"score": 76, "rag": "green", "findings": 2, "missing": []}
+    codes = sorted(f["code"] for f in doc["findings"] if f["file"] == "plans/beta.yaml")
+    assert codes == ["overdue-action", "stale-contact"]
+
+
+def test_check_json_health_of_a_plan_with_a_coaching_error(
+    tmp_path: Path, monkeypatch, make_plan, write_plan
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_plan(make_plan(people=[ZHAO, merge(QIAN, {"status": "left"})]))
+    result = CliRunner().invoke(main, ["check", "--format", "json"], env={"KAPLAN_TODAY": TODAY.isoformat()})
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["health"]["plans/acme.yaml"]["score"] == 74
+    assert doc["health"]["plans/acme.yaml"]["rag"] == "amber"
+
+
+def test_health_follows_the_pinned_date(tmp_path: Path, monkeypatch, make_plan, write_plan) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+    write_plan(yaml.safe_dump(make_plan(actions=[merge(ACTION, {"due": "2026-11-21"})]), sort_keys=False))
+    early = CliRunner().invoke(main, ["check", "--format", "json", "--today", "2026-11-21"])
+    late = CliRunner().invoke(main, ["check", "--format", "json", "--today", "2026-11-27"])
+    assert json.loads(early.stdout)["health"]["plans/acme.yaml"]["score"] == 100
+    assert json.loads(late.stdout)["health"]["plans/acme.yaml"]["areas"]["freshness"]["score"] == 88

@@ -1,0 +1,637 @@
+"""Rendering plans to HTML: escaping, Markdown sanitising, labels, money, themes, brand, golden files.
+
+Golden files live in tests/documents/golden/; refresh them with ``KAPLAN_UPDATE_GOLDEN=1 pytest tests/documents/test_render.py``
+and read the diff by eye before committing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kaplan.cli import main
+from kaplan.coach.check import check_plan
+from kaplan.config import Project, load_project
+from kaplan.documents.labels import enum_kinds, enum_label, stage_label, word
+from kaplan.documents.render import (
+    DocumentView,
+    ThemeError,
+    build_view,
+    builtin_theme,
+    css_string,
+    make_env,
+    render_brief,
+    render_dossier,
+    render_markdown,
+    theme_dirs,
+)
+from kaplan.plan.audience import Audience, for_audience
+from kaplan.plan.model import MoneyValue
+from kaplan.site.build import BuildOptions, build_one, document_charts
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TODAY = dt.date(2026, 11, 27)
+XSS = "<script>alert(1)</script>"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def make_repo(
+    root: Path,
+    plan: dict[str, Any],
+    config: dict[str, Any] | None = None,
+    templates: dict[str, str] | None = None,
+    name: str = "acme",
+) -> tuple[Path, Project]:
+    """A repository: plans/NAME.yaml, an optional kaplan.yaml and templates/ overrides."""
+    (root / "plans").mkdir(parents=True, exist_ok=True)
+    path = root / "plans" / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if config is not None:
+        (root / "kaplan.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    for file, text in (templates or {}).items():
+        target = root / "templates" / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return path, load_project(root)
+
+
+def view_of(path: Path, project: Project, audience: Audience = "internal") -> DocumentView:
+    """The view the build renders from, made the way kaplan.site.build makes it."""
+    checked = check_plan(path, path.name, project, TODAY)
+    assert checked.loaded.ok, [f.text() for f in checked.findings]
+    assert checked.loaded.plan is not None
+    filtered = for_audience(checked.loaded.plan, audience)
+    locale = filtered.plan.plan.locale or project.config.locale
+    return build_view(
+        filtered,
+        checked.loaded.id,
+        project,
+        TODAY,
+        checked.findings,
+        checked.health,
+        charts=document_charts(filtered.plan, locale, project.config.brand),
+    )
+
+
+def render(root: Path, plan: dict[str, Any], **repo: Any) -> str:
+    path, project = make_repo(root, plan, **repo)
+    return render_dossier(view_of(path, project), make_env(theme_dirs(project)))
+
+
+def body_of(html: str) -> str:
+    """The page without its <head> (which holds the theme's CSS)."""
+    return html[html.index("<body") :]
+
+
+# --- escaping ---------------------------------------------------------------------------------------
+
+
+def test_plain_strings_are_escaped(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    plan = make_plan(
+        account={"name": XSS, "industry": 'Steel" onload="x'},
+        actions=[{"id": "a-visit", "what": f"Visit {XSS}", "owner": "li-ming", "due": "2026-12-10"}],
+    )
+    plan["people"][0]["name"] = f"Zhao {XSS}"
+    html = render(tmp_path, plan)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("&lt;script&gt;") >= 4  # title, cover, person card, action (and the org chart)
+    assert 'onload="x' not in html
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_briefing_escapes_plain_strings_too(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    plan = make_plan(account={"name": XSS})
+    plan["people"][0]["name"] = XSS
+    path, project = make_repo(tmp_path, plan)
+    html = render_brief(view_of(path, project), make_env(theme_dirs(project)))
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_environment_autoescapes_strings_and_html_templates() -> None:
+    env = make_env([builtin_theme()])
+    assert env.from_string("{{ x }}").render(x=XSS) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_css_string_cannot_break_out() -> None:
+    value = css_string('Evil"; } body { display: none } </style><script>')
+    assert value.startswith('"')
+    assert value.endswith('"')
+    inner = value[1:-1]
+    assert not set(inner) & set("\"';{}<>/")
+
+
+def test_brand_font_cannot_break_out_of_the_style(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    html = render(
+        tmp_path, make_plan(), config={"brand": {"font": 'X"; } </style><script>alert(1)</script>'}}
+    )
+    assert "<script" not in html
+    assert html.count("</style>") == 1
+
+
+# --- Markdown ----------------------------------------------------------------------------------------
+
+
+def test_markdown_is_rendered() -> None:
+    html = str(render_markdown("Some **bold** and *em*.\n\n- one\n- two\n\n1. first\n2. second\n"))
+    assert "<strong>bold</strong>" in html
+    assert "<em>em</em>" in html
+    assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
+    assert "<ol>" in html
+    assert "<li>first</li>" in html
+
+
+def test_markdown_table_and_link_render() -> None:
+    html = str(render_markdown("[site](https://example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"))
+    assert '<a href="https://example.com" rel="noopener noreferrer">site</a>' in html
+    assert "<table>" in html
+    assert "<td>1</td>" in html
+
+
+def test_empty_markdown_is_nothing() -> None:
+    assert str(render_markdown(None)) == ""
+    assert str(render_markdown("")) == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "forbidden"),
+    [
+        ("<script>alert(1)</script>", ["<script", "alert(1)"]),
+        ("Hi <script>alert(1)</script> there", ["<script", "alert(1)"]),
+        ("<style>body { display: none }</style>", ["<style", "display: none"]),
+        ('<iframe src="https://evil.example"></iframe>', ["<iframe", "evil.example"]),
+        ('<img src="file:///etc/passwd">', ["<img", "/etc/passwd"]),
+        ("![x](file:///etc/passwd)", ["<img", "/etc/passwd"]),
+        ('<img src="x" onerror="alert(1)">', ["<img", "onerror", "alert(1)"]),
+        ("[click](javascript:alert(1))", ["javascript:", "alert(1)"]),
+        ('<a href="javascript:alert(1)">x</a>', ["javascript:", "alert(1)"]),
+        ('<a href="JaVaScRiPt:alert(1)">x</a>', ["avascript", "alert(1)"]),
+        ('<a href="file:///etc/passwd">x</a>', ["file:", "/etc/passwd"]),
+        ('<a href="data:text/html,<script>1</script>">x</a>', ["data:", "<script"]),
+        ('<p onclick="alert(1)" onmouseover="x()">hi</p>', ["onclick", "onmouseover", "alert(1)"]),
+        ('<a href="https://ok.example" onclick="alert(1)">x</a>', ["onclick", "alert(1)"]),
+        ('<p style="background: url(file:///etc/passwd)">x</p>', ["style=", "/etc/passwd"]),
+        ('<object data="file:///etc/passwd"></object>', ["<object", "/etc/passwd"]),
+        ('<svg><image href="file:///etc/passwd"/></svg>', ["<svg", "<image", "/etc/passwd"]),
+        ('<link rel="attachment" href="file:///etc/passwd">', ["<link", "/etc/passwd"]),
+        ('<form action="https://evil.example"><input name="a"></form>', ["<form", "<input"]),
+    ],
+)
+def test_markdown_is_sanitised(source: str, forbidden: list[str]) -> None:
+    html = str(render_markdown(source))
+    assert [f for f in forbidden if f.lower() in html.lower()] == [], html
+
+
+def test_attachment_rel_is_overwritten() -> None:
+    html = str(render_markdown('<a rel="attachment" href="https://example.com/x.pdf">x</a>'))
+    assert "attachment" not in html
+    assert 'rel="noopener noreferrer"' in html
+    assert 'href="https://example.com/x.pdf"' in html
+
+
+def test_markdown_in_the_dossier_is_sanitised(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    summary = (
+        "**Bold** move.\n\n- a\n- b\n\n<script>alert(1)</script>\n\n"
+        '<a rel="attachment" href="file:///etc/passwd">x</a> [y](javascript:alert(2))\n'
+        '<img src="file:///etc/passwd" onerror="alert(3)">'
+    )
+    body = body_of(render(tmp_path, make_plan(summary=summary)))
+    section = body[body.index('id="summary"') :]
+    section = section[: section.index("</section>")]
+    assert "<strong>Bold</strong>" in section
+    assert "<li>a</li>" in section
+    for bad in ("<script", "alert(", "attachment", "/etc/passwd", "javascript:", "<img", "onerror"):
+        assert bad not in body, bad
+
+
+# --- labels -------------------------------------------------------------------------------------------
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for kind, values in enum_kinds().items():
+        for value, (zh, en) in values.items():
+            assert zh, (kind, value)
+            assert en, (kind, value)
+            assert cjk.search(zh) or zh == en, (kind, value, zh)
+    for n in range(1, 9):
+        assert cjk.search(stage_label(n, "zh"))
+        assert not cjk.search(stage_label(n, "en"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("zh", ["执行摘要", "客户概况", "评估比较", "第 5 阶段", "经济决策者", "执行中"]),
+        ("en", ["Executive summary", "Account profile", "Evaluation and comparison", "Stage 5", "Active"]),
+    ],
+)
+def test_headings_and_enum_values_use_the_plan_locale(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]], locale: str, expected: list[str]
+) -> None:
+    plan = make_plan(plan={"locale": locale})
+    plan["projects"][0]["stage"] = 5
+    body = body_of(render(tmp_path, plan))
+    assert f'<html lang="{"zh-CN" if locale == "zh" else "en"}">' in render(tmp_path, plan)
+    for text in expected:
+        assert text in body, text
+    for kind, value in [("support", "champion"), ("influence", "high"), ("role", "economic_buyer")]:
+        assert enum_label(kind, value, locale) in body  # type: ignore[arg-type]
+    for key in ("summary", "profile", "projects", "people", "actions", "findings"):
+        assert f"<h2>{word(key, locale)}" in body  # type: ignore[arg-type]
+    other = "en" if locale == "zh" else "zh"
+    assert word("profile", other) not in body  # type: ignore[arg-type]
+    # raw enum values are never shown as text
+    assert ">economic_buyer<" not in body
+    assert ">in_depth<" not in body
+
+
+def test_locale_defaults_to_kaplan_yaml(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    plan = make_plan(plan={"locale": None})
+    body = body_of(render(tmp_path, plan, config={"locale": "zh"}))
+    assert word("summary", "zh") in body
+
+
+def test_dates_follow_the_locale(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    assert "2026年11月1日" in render(tmp_path / "zh", make_plan(plan={"locale": "zh"}))
+    assert "2026-11-01" in render(tmp_path / "en", make_plan(plan={"locale": "en"}))
+
+
+# --- money ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "amount", "currency", "expected"),
+    [
+        ("zh", 1_200_000, None, "120 万元"),
+        ("zh", 10_000, None, "1 万元"),
+        ("zh", 1_234_567, None, "123.5 万元"),
+        ("zh", 150_000_000, None, "1.5 亿元"),
+        ("zh", 123_456_789, None, "1.23 亿元"),
+        ("zh", 2_000_000, "USD", "200 万 USD"),
+        ("en", 1_200_000, None, "CNY 1,200,000"),
+        ("en", 1234.5, "USD", "USD 1,234.50"),
+        ("en", 150_000_000, "EUR", "EUR 150,000,000"),
+    ],
+)
+def test_money_is_written_for_the_locale(
+    tmp_path: Path,
+    make_plan: Callable[..., dict[str, Any]],
+    locale: str,
+    amount: float,
+    currency: str | None,
+    expected: str,
+) -> None:
+    path, project = make_repo(tmp_path, make_plan(plan={"locale": locale}))
+    view = view_of(path, project)
+    assert view.money(MoneyValue(amount=amount, currency=currency)) == expected
+    assert view.money(None) == ""
+
+
+def test_money_in_the_dossier(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    plan = make_plan(plan={"locale": "zh"})
+    plan["projects"][0]["value"] = 1_200_000
+    plan["projects"][0]["budget"] = {
+        "amount": {"amount": 300_000_000, "currency": "CNY"},
+        "status": "approved",
+    }
+    body = body_of(render(tmp_path, plan))
+    assert "120 万元" in body
+    assert "3 亿元" in body
+
+
+# --- themes: a repository's templates/ overrides the built-in theme file by file -----------------------
+
+
+def test_theme_css_is_overridden_file_by_file(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    html = render(
+        tmp_path, make_plan(), templates={"theme.css": "/* OUR-OWN-THEME */ body { color: red; }\n"}
+    )
+    assert "OUR-OWN-THEME" in html
+    assert "kaplan built-in theme" not in html  # the built-in theme.css is replaced, not added to
+    assert 'id="profile"' in html  # dossier.html still comes from the built-in theme
+
+
+def test_built_in_theme_without_overrides(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    html = render(tmp_path, make_plan())
+    assert "kaplan built-in theme" in html
+
+
+def test_override_folder_comes_from_kaplan_yaml(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    (tmp_path / "look").mkdir()
+    (tmp_path / "look" / "theme.css").write_text("/* LOOK-THEME */\n", encoding="utf-8")
+    path, project = make_repo(tmp_path, make_plan(), config={"templates": "look"})
+    assert theme_dirs(project) == [(tmp_path / "look").resolve(), builtin_theme().resolve()]
+    assert "LOOK-THEME" in render_dossier(view_of(path, project), make_env(theme_dirs(project)))
+
+
+def test_a_template_can_extend_the_built_in_one(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    dossier = (
+        '{% extends "kaplan/dossier.html" %}\n'
+        "{% block style %}.our-rule { color: teal; }{% endblock %}\n"
+        '{% block content %}<div class="our-banner">OUR-BANNER {{ v.plan.account.name }}</div>'
+        "{{ super() }}{% endblock %}\n"
+    )
+    html = render(tmp_path, make_plan(account={"name": "Acme <Steel>"}), templates={"dossier.html": dossier})
+    assert '<div class="our-banner">OUR-BANNER Acme &lt;Steel&gt;</div>' in html
+    assert ".our-rule { color: teal; }" in html
+    assert 'id="profile"' in html  # super() kept the built-in content
+    assert html.index("OUR-BANNER") < html.index('id="profile"')
+
+
+def test_a_partial_override_is_used_by_the_built_in_templates(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    macros = (builtin_theme() / "macros.html").read_text(encoding="utf-8")
+    macros = macros.replace('<span class="pill ', '<span class="pill our-pill ')
+    html = render(tmp_path, make_plan(), templates={"macros.html": macros})
+    assert '<span class="pill our-pill pill-support-champion">' in html
+
+
+def _theme_error(tmp_path: Path, plan: dict[str, Any], templates: dict[str, str]) -> ThemeError:
+    with pytest.raises(ThemeError) as caught:
+        render(tmp_path, plan, templates=templates)
+    return caught.value
+
+
+def test_broken_template_names_file_and_line(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    broken = '{% extends "kaplan/dossier.html" %}\n{% block content %}\n{% if v.plan %}\nno endif\n{% endblock %}\n'
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": broken}))
+    assert re.search(r"dossier\.html:\d+: template syntax error", message), message
+    assert str(tmp_path / "templates" / "dossier.html") in message
+    line = int(re.search(r"dossier\.html:(\d+)", message).group(1))  # type: ignore[union-attr]
+    assert line in (3, 5)  # the unclosed `if`, or where jinja noticed it
+
+
+def test_syntax_error_in_an_included_file_names_that_file(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    message = str(_theme_error(tmp_path, make_plan(), {"macros.html": "{% macro pill( %}\n"}))
+    assert "macros.html:1" in message
+
+
+def test_missing_template_is_named(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    dossier = (
+        '{% extends "kaplan/dossier.html" %}{% block content %}{% include "nowhere.html" %}{% endblock %}'
+    )
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": dossier}))
+    assert "nowhere.html" in message
+    assert "not found" in message
+
+
+def test_missing_included_template_names_where_it_is_included(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    dossier = '{% extends "kaplan/dossier.html" %}\n{% block content %}\n\n{% include "nowhere.html" %}\n{% endblock %}\n'
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": dossier}))
+    assert "nowhere.html" in message
+    assert "dossier.html:4" in message, message
+
+
+def test_missing_parent_template_is_named(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> None:
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": '{% extends "kaplan/gone.html" %}\n'}))
+    assert "gone.html" in message
+
+
+def test_runtime_error_in_a_template_is_a_theme_error(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    """A theme is the user's code: its mistakes are reported at file:line, never as a traceback."""
+    dossier = '{% extends "kaplan/dossier.html" %}\n{% block content %}\n{{ v.plan.account.name + 1 }}\n{% endblock %}\n'
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": dossier}))
+    assert "dossier.html:3" in message
+
+
+def test_undefined_name_in_a_template_names_file_and_line(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    dossier = (
+        '{% extends "kaplan/dossier.html" %}\n{% block content %}\n{{ v.no_such_thing }}\n{% endblock %}\n'
+    )
+    message = str(_theme_error(tmp_path, make_plan(), {"dossier.html": dossier}))
+    assert "no_such_thing" in message
+    assert "dossier.html:3" in message
+
+
+def test_build_reports_a_broken_template_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    make_repo(tmp_path, make_plan(), templates={"dossier.html": "line one\n{% for %}\n"})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "plans/acme.yaml",
+            "--out",
+            "out",
+            "--no-pdf",
+            "--no-brief",
+            "--jobs",
+            "1",
+            "--today",
+            "2026-11-27",
+        ],
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert re.search(r"^plans/acme\.yaml: .*dossier\.html:2: template syntax error", result.output, re.M), (
+        result.output
+    )
+    assert not (tmp_path / "out" / "accounts" / "acme.html").exists()
+
+
+def test_build_reports_a_runtime_template_error_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    dossier = '{% extends "kaplan/dossier.html" %}\n{% block content %}\n{{ v.plan.account.name + 1 }}\n{% endblock %}\n'
+    make_repo(tmp_path, make_plan(), templates={"dossier.html": dossier})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["build", "--out", "out", "--no-pdf", "--no-brief", "--jobs", "1", "--today", "2026-11-27"]
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "dossier.html:3" in result.output
+
+
+# --- brand ----------------------------------------------------------------------------------------------
+
+
+def test_brand_name_colours_and_confidentiality(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    brand = {
+        "name": "Acme & <Sons>",
+        "primary": "#123456",
+        "accent": "#ABCDEF",
+        "confidentiality": "STRICTLY <CONFIDENTIAL>",
+    }
+    html = render(tmp_path, make_plan(), config={"brand": brand})
+    assert "--primary: #123456;" in html
+    assert "--accent: #ABCDEF;" in html
+    body = body_of(html)
+    assert "Acme &amp; &lt;Sons&gt;" in body
+    assert body.count("STRICTLY &lt;CONFIDENTIAL&gt;") >= 2  # running footer and cover
+
+
+def test_default_confidentiality_names_the_audience(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    path, project = make_repo(tmp_path, make_plan())
+    env = make_env(theme_dirs(project))
+    for audience in ("private", "internal", "external"):
+        body = body_of(render_dossier(view_of(path, project, audience), env))  # type: ignore[arg-type]
+        assert f'<span class="confidential">{enum_label("audience", audience, "en")}</span>' in body
+
+
+@pytest.mark.parametrize("colour", ["red", "#12345", "#1234567", "#12345G", "#123456; } body {"])
+def test_bad_brand_colour_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]], colour: str
+) -> None:
+    make_repo(tmp_path, make_plan(), config={"brand": {"primary": colour}})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--out", "out", "--no-pdf", "--no-brief", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert re.search(r"^kaplan\.yaml:\d+:\d+: error schema: brand\.primary", result.output, re.M), (
+        result.output
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"), [("logo.png", PNG, "image/png"), ("logo.svg", b"<svg/>", "image/svg+xml")]
+)
+def test_logo_inside_the_repository_is_a_data_uri(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]], name: str, data: bytes, kind: str
+) -> None:
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / name).write_bytes(data)
+    html = render(tmp_path, make_plan(), config={"brand": {"logo": f"brand/{name}"}})
+    uri = f"data:{kind};base64,{base64.b64encode(data).decode()}"
+    assert f'<img class="cover-logo" src="{uri}"' in html
+    assert f'<img class="running-logo" src="{uri}"' in html
+    assert "brand/" + name not in html
+
+
+@pytest.mark.parametrize(
+    ("logo", "words"),
+    [
+        ("../outside.png", "inside the repository"),
+        ("link.png", "inside the repository"),  # a symlink out of the repository
+        ("logo.gif", ".png, .jpg or .svg"),
+        ("logo.html", ".png, .jpg or .svg"),
+        ("missing.png", "brand.logo missing.png"),
+        ("big.png", "over 1 MB"),
+    ],
+)
+def test_bad_logo_is_a_clear_error(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]], logo: str, words: str
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (tmp_path / "outside.png").write_bytes(PNG)
+    (repo / "link.png").symlink_to(tmp_path / "outside.png")
+    (repo / "logo.gif").write_bytes(b"GIF89a")
+    (repo / "logo.html").write_text("<script>", encoding="utf-8")
+    (repo / "big.png").write_bytes(PNG + b"\0" * (1024 * 1024))
+    with pytest.raises(ThemeError) as caught:
+        render(repo, make_plan(), config={"brand": {"logo": logo}})
+    assert words in str(caught.value)
+    assert logo in str(caught.value)
+
+
+def test_bad_logo_fails_the_build_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    make_repo(tmp_path, make_plan(), config={"brand": {"logo": "/etc/passwd.png"}})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["build", "--out", "out", "--no-pdf", "--no-brief", "--jobs", "1", "--today", "2026-11-27"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "brand.logo /etc/passwd.png" in result.output
+
+
+# --- golden files and determinism -------------------------------------------------------------------------
+
+
+def build_html(ident: str, out: Path, audience: Audience = "internal") -> str:
+    """The dossier HTML of an example plan, built with the repository's own kaplan.yaml."""
+    project = load_project(REPO)
+    path = REPO / "plans" / f"{ident}.yaml"
+    options = BuildOptions(out=out, pdf=False, brief=False, audience=audience, today=TODAY)
+    result = build_one(path, f"plans/{ident}.yaml", project, options)
+    assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
+    return (out / "accounts" / f"{ident}.html").read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize(("ident", "locale"), [("anshan-special-steel", "zh"), ("northwind-chemicals", "en")])
+def test_golden_html(tmp_path: Path, ident: str, locale: str) -> None:
+    html = build_html(ident, tmp_path)
+    assert f'<html lang="{"zh-CN" if locale == "zh" else "en"}">' in html
+    golden = GOLDEN / f"{ident}.internal.html"
+    if os.environ.get("KAPLAN_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(html.encode("utf-8"))
+    assert golden.is_file(), f"no golden file: run KAPLAN_UPDATE_GOLDEN=1 pytest {__file__}"
+    assert html.encode("utf-8") == golden.read_bytes(), (
+        f"{golden.name} differs: run KAPLAN_UPDATE_GOLDEN=1 pytest and read the diff"
+    )
+
+
+def test_example_plan_shows_the_personal_tier_only_to_private(tmp_path: Path) -> None:
+    private = build_html("anshan-special-steel", tmp_path / "private", "private")
+    internal = build_html("anshan-special-steel", tmp_path / "internal", "internal")
+    assert '<div class="personal">' in private
+    assert '<div class="personal">' not in internal
+
+
+def test_building_twice_gives_identical_html(tmp_path: Path) -> None:
+    for ident in ("anshan-special-steel", "northwind-chemicals"):
+        assert build_html(ident, tmp_path / "a") == build_html(ident, tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits", "expected"),
+    [
+        (1_200_000, 1, "120 万"),
+        (1_200_000, 0, "120 万"),  # whole numbers keep their zeros
+        (12_300_000, 0, "1,230 万"),
+        (1_234_567, 1, "123.5 万"),
+        (99_999_999, 0, "1 亿"),  # rounds to 10,000 万: say 亿
+        (99_999_999, 1, "1 亿"),
+        (250_300_000, 0, "2.5 亿"),
+    ],
+)
+def test_chinese_amounts_count_in_wan_and_yi(amount: float, digits: int, expected: str) -> None:
+    from kaplan.documents.labels import chinese_amount
+
+    assert chinese_amount(amount, wan_digits=digits) == expected
