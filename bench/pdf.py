@@ -11,8 +11,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.timing import best_of
+
+if TYPE_CHECKING:
+    from kaplan.documents.theme import Theme
 
 TARGET_RATIO = 1.15
 TARGET_MB = 200.0
@@ -30,29 +34,30 @@ def hwm():
             return int(line.split()[1]) / 1024
 from bench.pdf import dossier_html
 from kaplan.documents.pdf import render_pdf
-html, dirs = dossier_html(Path(sys.argv[1]))
+html, theme = dossier_html(Path(sys.argv[1]))
 before = hwm()
-render_pdf(html, dirs)
+render_pdf(html, theme)
 print(json.dumps({"before_mb": before, "peak_mb": hwm()}))
 """
 
 
-def dossier_html(plan: Path) -> tuple[str, list[Path]]:
-    """The dossier HTML of a plan (internal audience) and the theme folders it may read."""
+def dossier_html(plan: Path) -> tuple[str, Theme]:
+    """The dossier HTML of a plan (internal audience) and the theme whose files it may read."""
     from kaplan.coach.check import check_plan
-    from kaplan.config import load_project
-    from kaplan.documents.render import make_env, render_dossier, theme_dirs
+    from kaplan.config import load_workspace
+    from kaplan.documents.render import render_dossier
+    from kaplan.documents.theme import Theme
     from kaplan.plan.audience import for_audience
-    from kaplan.site.build import BuildOptions, dossier_view, make_task
+    from kaplan.site.tasks import BuildOptions, dossier_view, make_task
 
-    project = load_project(ROOT)
+    project = load_workspace(ROOT)
     options = BuildOptions(out=ROOT / "build", today=TODAY)
     checked = check_plan(plan, plan.name, project, TODAY)
     assert checked.loaded.plan is not None, f"{plan} is not valid"
     filtered = for_audience(checked.loaded.plan, options.audience)
     view = dossier_view(make_task(plan, plan.name, options), checked, filtered, project, options)
-    dirs = theme_dirs(project)
-    return render_dossier(view, make_env(dirs)), dirs
+    theme = Theme.of(project)
+    return render_dossier(view, theme.new_env()), theme
 
 
 def run(repeat: int = 3) -> bool:
@@ -66,10 +71,10 @@ def run(repeat: int = 3) -> bool:
     peak = 0.0
     print(f"PDF: {len(plans)} example dossiers, best of {repeat}")
     for plan in plans:
-        html, dirs = dossier_html(plan)
-        render_pdf(html, dirs)  # warm-up: fonts, caches
-        ours = best_of(repeat, lambda: render_pdf(html, dirs))  # noqa: B023
-        base = dirs[0].as_uri() + "/"
+        html, theme = dossier_html(plan)
+        render_pdf(html, theme)  # warm-up: fonts, caches
+        ours = best_of(repeat, lambda: render_pdf(html, theme))  # noqa: B023
+        base = theme.folders[0].as_uri() + "/"
         bare = best_of(repeat, lambda: weasyprint.HTML(string=html, base_url=base).write_pdf())  # noqa: B023
         probe = subprocess.run(
             [sys.executable, "-c", _MEMORY_PROBE, str(plan)],

@@ -2,58 +2,92 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from kaplan import __version__
-from kaplan.coach.check import CheckedPlan, UsageError, check_plan, find_plan_files, parse_today
-from kaplan.coach.rules import RULES, STRUCTURAL
-from kaplan.config import Project, check_out_folder, load_project
+from kaplan.coach.check import CheckedPlan, check_plan, find_plan_files, parse_today
+from kaplan.coach.rules import RULES
+from kaplan.config import Workspace, check_out_folder, load_workspace
+from kaplan.errors import KaplanError, UsageError
 from kaplan.files import write_atomic
-from kaplan.history.diff import FORMATS, compare_revisions, format_report
+from kaplan.history.diff import compare_revisions
+from kaplan.history.report import FORMATS, format_report
 from kaplan.plan.audience import AUDIENCES, Audience
-from kaplan.plan.findings import Finding, count_by_severity, format_json
+from kaplan.plan.findings import STRUCTURAL, Finding, count_by_severity, format_json
 from kaplan.plan.schema import plan_schema
-from kaplan.plan.starter import StarterError, StarterInputError, write_starter
-from kaplan.site.build import BuildOptions, PlanResult, SiteError, build_site, parse_shard
-from kaplan.site.scaffold import InitError, init_repository
+from kaplan.plan.starter import write_starter
+from kaplan.site.build import build_site
+from kaplan.site.scaffold import init_repository
+from kaplan.site.tasks import BuildOptions, PlanResult, parse_shard
 
-F = TypeVar("F", bound=Callable[..., Any])
 
+class KaplanCommand(click.Command):
+    """A command whose :class:`KaplanError` ends in its message and exit code: the one handler."""
 
-def _usage_errors(fn: F) -> F:
-    """Turn :class:`UsageError` into Click's usage error (exit 2, no traceback)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return fn(*args, **kwargs)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
+            return super().invoke(ctx)
+        except KaplanError as exc:
+            raise _click_error(exc, ctx) from None
 
 
-def _project() -> Project:
-    return load_project(rule_codes=tuple(RULES))
+class KaplanGroup(click.Group):
+    """The ``kaplan`` group: every command added to it is a :class:`KaplanCommand`."""
+
+    command_class = KaplanCommand
 
 
-def _echo_config_findings(project: Project, fmt: str = "text") -> bool:
+def _click_error(exc: KaplanError, ctx: click.Context) -> click.ClickException:
+    """Click's exception for a user error: a usage error shows the usage and names the parameter."""
+    error: click.ClickException
+    if not isinstance(exc, UsageError):
+        error = click.ClickException(str(exc))
+    elif (hint := _param_hint(ctx, exc.param)) is not None:
+        error = click.BadParameter(str(exc), ctx=ctx, param_hint=hint)
+    else:
+        error = click.UsageError(str(exc), ctx=ctx)
+    error.exit_code = exc.exit_code  # type: ignore[misc]  # Click's is per class; kaplan's per error
+    return error
+
+
+def _param_hint(ctx: click.Context, name: str | None) -> str | None:
+    """How the command line spells parameter ``name``: an argument's metavar (ID), an option ('--name')."""
+    for param in ctx.command.params if name else ():
+        if isinstance(param, click.Argument) and name in (param.name, param.human_readable_name.lower()):
+            return param.human_readable_name
+        if isinstance(param, click.Option) and param.name == name:
+            return param.get_error_hint(ctx)
+    return None
+
+
+def _workspace() -> Workspace:
+    return load_workspace(rule_codes=tuple(RULES))
+
+
+def _echo_config_findings(workspace: Workspace, fmt: str = "text") -> bool:
     """Show problems of kaplan.yaml; True when there were errors."""
-    for f in project.findings:
+    for f in workspace.findings:
         click.echo(f.github() if fmt == "github" else f.text(), err=fmt == "json")
-    return bool(project.findings)
+    return bool(workspace.findings)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Options that several commands share, each with its own help.
+_format = partial(click.option, "--format", "fmt", default="text", show_default=True, help="Output format.")
+_today = partial(click.option, "--today", metavar="YYYY-MM-DD")
+_audience = partial(click.option, "--audience", type=click.Choice(AUDIENCES))
+
+
+@click.group(cls=KaplanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kaplan")
 def main() -> None:
     """kaplan: key-account plans as code. Check plans, build dossiers and the plan site."""
@@ -61,19 +95,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_format(type=click.Choice(["text", "json", "github"]))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option(
-    "--today", metavar="YYYY-MM-DD", help="Pin today's date (default: KAPLAN_TODAY or the real date)."
-)
-@_usage_errors
+@_today(help="Pin today's date (default: KAPLAN_TODAY or the real date).")
 def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> None:
     """Check plans: structure, references and coaching rules.
 
@@ -82,20 +106,20 @@ def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> No
       kaplan check                      # every plan under plans/
       kaplan check plans/anshan-special-steel.yaml --format github
     """
-    project = _project()
+    workspace = _workspace()
     day = parse_today(today)
-    files = find_plan_files(paths, project)
-    results = [check_plan(path, shown, project, day) for path, shown in files]
-    findings = [*project.findings, *(f for r in results for f in r.findings)]
+    files = find_plan_files(paths, workspace)
+    results = [check_plan(path, shown, workspace, day) for path, shown in files]
+    findings = [*workspace.findings, *(f for r in results for f in r.findings)]
     if fmt == "json":
         health = {r.loaded.file: r.health.as_dict() for r in results if r.health is not None}
         click.echo(format_json(findings, len(files), {"health": health}))
-        _echo_config_findings(project, "json")  # also on stderr, for the person at the terminal
+        _echo_config_findings(workspace, "json")  # also on stderr, for the person at the terminal
     elif fmt == "github":
         for f in findings:
             click.echo(f.github())
     else:
-        _echo_text(project.findings, results)
+        _echo_text(workspace.findings, results)
     counts = count_by_severity(findings)
     failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
     sys.exit(1 if failed else 0)
@@ -107,18 +131,19 @@ def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan
     for r in results:
         for f in r.findings:
             click.echo(f.text())
-        if r.health is not None:
-            h = r.health
+        if (h := r.health) is not None:
             areas = ", ".join(f"{a.area} {a.score}" for a in h.areas)
             click.echo(f"{r.loaded.file}: health {h.score}/100 ({h.rag}) — {areas}")
     counts = count_by_severity([*config_findings, *(f for r in results for f in r.findings)])
     invalid = sum(1 for r in results if not r.loaded.ok)
     click.echo(
-        f"{len(results)} plan{'s' if len(results) != 1 else ''} checked"
-        + (f", {invalid} invalid" if invalid else "")
-        + f": {counts['error']} error{'s' if counts['error'] != 1 else ''}, "
-        f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}, {counts['info']} info"
+        f"{_plural(len(results), 'plan')} checked{f', {invalid} invalid' if invalid else ''}: "
+        f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, {counts['info']} info"
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @main.command()
@@ -134,23 +159,12 @@ def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan
 @click.option(
     "--site/--no-site", default=None, help="Write OUT/index.html and search (default: on without PATH)."
 )
+@_audience(help="Who the documents are for (default from kaplan.yaml: internal).")
 @click.option(
-    "--audience",
-    type=click.Choice(AUDIENCES),
-    help="Who the documents are for (default from kaplan.yaml: internal).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Plans rendered in parallel (default: number of cores).",
+    "--jobs", "-j", type=click.IntRange(min=1), help="Plans rendered in parallel (default: number of cores)."
 )
 @click.option("--shard", metavar="K/N", help="Build only the K-th of N shares of the PDFs (for a CI matrix).")
-@click.option(
-    "--today", metavar="YYYY-MM-DD", help="Pin today's date (default: KAPLAN_TODAY or the real date)."
-)
-@_usage_errors
+@_today(help="Pin today's date (default: KAPLAN_TODAY or the real date).")
 def build(
     paths: Sequence[str],
     out: Path | None,
@@ -172,36 +186,24 @@ def build(
       kaplan build plans/anshan-special-steel.yaml --audience private --no-brief
       kaplan build --shard 2/4 --no-html --no-site  # one runner of a CI matrix of four
     """
-    project = _project()
-    if _echo_config_findings(project):
+    workspace = _workspace()
+    if _echo_config_findings(workspace):
         sys.exit(1)
-    try:
-        shares = parse_shard(shard) if shard is not None else None
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
     options = BuildOptions(
-        out=(out or project.resolve(project.config.out)).resolve(),
+        out=(out or workspace.resolve(workspace.config.out)).resolve(),
         html=html,
         pdf=pdf,
         brief=brief,
         site=(not paths) if site is None else site,
-        audience=audience or project.config.audience,
+        audience=audience or workspace.config.audience,
         today=parse_today(today),
-        shard=shares,
+        shard=_parse_shard(shard),
     )
-    check_out_folder(project, options.out)
-    files = find_plan_files(paths, project)
-    try:
-        options.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(f"cannot create the output folder {options.out}: {exc.strerror}") from None
-    try:
-        with _Progress(len(files)) as progress:
-            report = build_site(
-                files, project, options, jobs or os.cpu_count() or 1, progress.update, complete=not paths
-            )
-    except SiteError as exc:
-        raise click.ClickException(str(exc)) from None
+    check_out_folder(workspace, options.out)
+    files = find_plan_files(paths, workspace)
+    with _progress(len(files)) as progress:
+        jobs = jobs or os.cpu_count() or 1
+        report = build_site(files, workspace, options, jobs, progress, complete=not paths)
     _echo_failures(report.failed)
     where = _shown_path(options.out)
     site_note = f"; site: {where}/index.html" if options.site else ""
@@ -209,33 +211,31 @@ def build(
     sys.exit(1 if report.failed else 0)
 
 
-class _Progress:
+def _parse_shard(shard: str | None) -> tuple[int, int] | None:
+    """``--shard K/N``; a malformed one is a usage error."""
+    try:
+        return parse_shard(shard) if shard is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[PlanResult], None]]:
     """A progress bar on a terminal; plain lines in CI and logs (no bar spam)."""
+    if total and sys.stderr.isatty() and not os.environ.get("CI"):
+        with click.progressbar(length=total, label="building", file=sys.stderr) as bar:
+            yield lambda result: bar.update(1)
+        return
+    done = 0
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.tty = sys.stderr.isatty() and not os.environ.get("CI")
-        self.bar: Any = None
-
-    def __enter__(self) -> _Progress:
-        if self.tty and self.total:
-            self.bar = click.progressbar(length=self.total, label="building", file=sys.stderr)
-            self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-    def update(self, result: PlanResult) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1)
-            return
+    def line(result: PlanResult) -> None:
+        nonlocal done
+        done += 1
         status = "up to date" if result.skipped else "ok" if result.ok else "FAILED"
-        if not result.skipped or self.total <= 50:
-            click.echo(f"[{self.done}/{self.total}] {result.ident}: {status}", err=True)
+        if not result.skipped or total <= 50:
+            click.echo(f"[{done}/{total}] {result.ident}: {status}", err=True)
+
+    yield line
 
 
 def _shown_path(path: Path) -> str:
@@ -263,7 +263,7 @@ def schema(out: Path | None) -> None:
         try:
             write_atomic(out, text)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+            raise KaplanError(f"cannot write {out}: {exc.strerror}") from None
         click.echo(f"wrote {out}", err=True)
 
 
@@ -280,14 +280,9 @@ def new(ident: str, name: str | None, locale: str | None) -> None:
     Example:
       kaplan new baosteel --name 宝钢股份 --locale zh
     """
-    project = _project()
-    folder = project.resolve(project.config.plans)
-    try:
-        path = write_starter(folder, ident, name, locale or project.config.locale)
-    except StarterInputError as exc:
-        raise click.BadParameter(str(exc), param_hint="ID" if exc.field == "id" else "'--name'") from None
-    except StarterError as exc:
-        raise click.ClickException(str(exc)) from None
+    workspace = _workspace()
+    folder = workspace.resolve(workspace.config.plans)
+    path = write_starter(folder, ident, name, locale or workspace.config.locale)
     click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
 
 
@@ -299,8 +294,8 @@ def rules_command() -> None:
     Example:
       kaplan rules
     """
-    project = _project()
-    levels = project.config.rules
+    workspace = _workspace()
+    levels = workspace.config.rules
     width = max(len(c) for c in [*RULES, *STRUCTURAL])
     click.echo("Structural (always errors; they stop a plan from being built):")
     for code, meaning in STRUCTURAL.items():
@@ -333,20 +328,11 @@ def doctor() -> None:
 
 @main.command("diff")
 @click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [PATH...]")
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+@_format(type=click.Choice(FORMATS))
+@_today(help="Pin today's date for 'now overdue' (default: KAPLAN_TODAY or the real date).")
+@_audience(
+    help="Who the report is for (default: internal); items private now stay hidden in older revisions."
 )
-@click.option(
-    "--today",
-    metavar="YYYY-MM-DD",
-    help="Pin today's date for 'now overdue' (default: KAPLAN_TODAY or the real date).",
-)
-@click.option(
-    "--audience",
-    type=click.Choice(AUDIENCES),
-    help="Who the report is for (default: internal); items private now stay hidden in older revisions.",
-)
-@_usage_errors
 def diff_command(args: Sequence[str], fmt: str, today: str | None, audience: Audience | None) -> None:
     """Show what changed in plans between git revisions, by meaning.
 
@@ -356,11 +342,11 @@ def diff_command(args: Sequence[str], fmt: str, today: str | None, audience: Aud
       kaplan diff                                      # HEAD against the working tree
       kaplan diff origin/main HEAD --format markdown   # for a pull-request comment
     """
-    project = _project()
+    workspace = _workspace()
     # Markdown and JSON go to a pull request or a script: kaplan.yaml problems go to stderr.
-    if _echo_config_findings(project, "text" if fmt == "text" else "json"):
+    if _echo_config_findings(workspace, "text" if fmt == "text" else "json"):
         sys.exit(1)
-    report = compare_revisions(args, project, parse_today(today), audience=audience or "internal")
+    report = compare_revisions(args, workspace, parse_today(today), audience=audience or "internal")
     click.echo(format_report(report, fmt), nl=False)
     sys.exit(1 if report.failed else 0)
 
@@ -376,10 +362,7 @@ def diff_command(args: Sequence[str], fmt: str, today: str | None, audience: Aud
 @click.option(
     "--pdf/--no-pdf", default=False, show_default=True, help="Also build PDFs and briefings (slower)."
 )
-@click.option(
-    "--audience", type=click.Choice(AUDIENCES), help="Who the documents are for (default from kaplan.yaml)."
-)
-@_usage_errors
+@_audience(help="Who the documents are for (default from kaplan.yaml).")
 def serve(port: int, pdf: bool, audience: Audience | None) -> None:
     """Preview the site on 127.0.0.1, rebuilt when a plan, kaplan.yaml or a template is saved.
 
@@ -390,47 +373,45 @@ def serve(port: int, pdf: bool, audience: Audience | None) -> None:
     """
     from kaplan.site.serve import PreviewServer, serve_forever_until_interrupt, sigterm_as_interrupt
 
-    project = _project()
-    if _echo_config_findings(project):
+    workspace = _workspace()
+    if _echo_config_findings(workspace):
         sys.exit(1)
-    c = project.config
+    c = workspace.config
     watch = [
-        project.resolve(c.plans),
-        project.file or project.root / "kaplan.yaml",
-        project.resolve(c.templates),
+        workspace.resolve(c.plans),
+        workspace.file or workspace.root / "kaplan.yaml",
+        workspace.resolve(c.templates),
     ]
     # SIGTERM stops like Ctrl-C, so the temporary folder is removed either way.
     with sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="kaplan-serve-") as tmp:
-
-        def rebuild(changed: Sequence[Path]) -> str:
-            fresh = _project()  # kaplan.yaml may be what changed
-            if _echo_config_findings(fresh):
-                raise click.ClickException("kaplan.yaml has errors; kept the previous preview")
-            options = BuildOptions(
-                Path(tmp),
-                pdf=pdf,
-                brief=pdf,
-                site=True,
-                audience=audience or fresh.config.audience,
-                today=parse_today(None),
-            )
-            check_out_folder(fresh, options.out)
-            report = build_site(
-                find_plan_files((), fresh), fresh, options, (os.cpu_count() or 1) if pdf else 1
-            )
-            _echo_failures(report.failed)
-            return report.summary()
-
+        rebuild = _preview_rebuild(Path(tmp), pdf, audience)
         click.echo(f"built: {rebuild([])}", err=True)
         server = PreviewServer(Path(tmp), watch, rebuild, port=port)
         try:
             server.start()
         except OSError as exc:
-            raise click.ClickException(
-                f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0"
-            ) from None
+            raise KaplanError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port 0") from None
         click.echo(f"serving {server.url} (Ctrl-C to stop)")
         serve_forever_until_interrupt(server)
+
+
+def _preview_rebuild(out: Path, pdf: bool, audience: Audience | None) -> Callable[[Sequence[Path]], str]:
+    """What ``kaplan serve`` runs whenever a watched file changes: a whole build into ``out``."""
+
+    def rebuild(changed: Sequence[Path]) -> str:
+        fresh = _workspace()  # kaplan.yaml may be what changed
+        if _echo_config_findings(fresh):
+            raise KaplanError("kaplan.yaml has errors; kept the previous preview")
+        today = parse_today(None)
+        options = BuildOptions(
+            out, pdf=pdf, brief=pdf, site=True, audience=audience or fresh.config.audience, today=today
+        )
+        check_out_folder(fresh, options.out)
+        report = build_site(find_plan_files((), fresh), fresh, options, (os.cpu_count() or 1) if pdf else 1)
+        _echo_failures(report.failed)
+        return report.summary()
+
+    return rebuild
 
 
 def _echo_failures(failed: Sequence[PlanResult]) -> None:
@@ -446,7 +427,6 @@ def _echo_failures(failed: Sequence[PlanResult]) -> None:
 @main.command("init")
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 @click.option("--locale", type=click.Choice(["zh", "en"]), default="en", show_default=True, help="Language.")
-@_usage_errors
 def init_command(folder: Path, locale: str) -> None:
     """Create a plans repository: kaplan.yaml, a starter plan, Makefile, pre-commit hook and CI.
 
@@ -454,10 +434,7 @@ def init_command(folder: Path, locale: str) -> None:
     Example:
       kaplan init key-accounts --locale zh
     """
-    try:
-        written = init_repository(folder, locale, parse_today(None))
-    except InitError as exc:
-        raise click.ClickException(str(exc)) from None
+    written = init_repository(folder, locale, parse_today(None))
     for path in written:
         click.echo(f"wrote {path}")
     steps = [] if folder == Path(".") else [f"cd {folder}"]

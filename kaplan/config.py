@@ -5,28 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kaplan.errors import UsageError
+from kaplan.plan.audience import Audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.messages import did_you_mean, validation_findings
 from kaplan.plan.model import Locale
-from kaplan.plan.yaml12 import read_yaml
+from kaplan.plan.yaml12 import LineMap, read_yaml
 
 CONFIG_NAME = "kaplan.yaml"
 RuleLevel = Literal["off", "info", "warning", "error"]
-Audience = Literal["private", "internal", "external"]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 MAX_FONT_LENGTH = 100
 # A family name: words of letters (any script), digits, '_', '.', '-', one or more spaces apart.
 _FAMILY_NAME = r"[\w.-]+(?: +[\w.-]+)*"
 _FAMILY = rf"(?:{_FAMILY_NAME}|\"{_FAMILY_NAME}\"|'{_FAMILY_NAME}')"
 FONT_LIST = re.compile(rf"{_FAMILY}(?: *, *{_FAMILY})*")
-
-
-class UsageError(Exception):
-    """A mistake in how kaplan was called or configured (exit 2): the message says what to do."""
 
 
 class _Strict(BaseModel):
@@ -80,7 +77,7 @@ def font_families(font: str | None) -> list[str]:
 
 
 class Config(_Strict):
-    """Project settings from ``kaplan.yaml``; every key is optional."""
+    """The settings in ``kaplan.yaml``; every key is optional."""
 
     title: str = Field("Account plans", description="Site title.")
     locale: Locale = Field("en", description="Default labels language.")
@@ -96,7 +93,7 @@ class Config(_Strict):
 
 
 @dataclass
-class Project:
+class Workspace:
     """The loaded config and the folder it was found in (the repository root)."""
 
     config: Config
@@ -125,7 +122,7 @@ class Project:
         return folder
 
 
-def check_out_folder(project: Project, out: Path) -> None:
+def check_out_folder(project: Workspace, out: Path) -> None:
     """Refuse an output folder that is or contains the plans, the templates or kaplan.yaml.
 
     Why: a build writes and deletes files under its output folder, and a site built into the
@@ -146,7 +143,7 @@ def check_out_folder(project: Project, out: Path) -> None:
                 f"the output folder {_shown(target)} {verb} {what} ({_shown(path)}): a build writes and "
                 "deletes files there; set `out:` in kaplan.yaml or --out to a folder of its own, such as build"
             )
-    # A templates folder outside the repository, or the repository itself, is theme_dirs' to refuse.
+    # A templates folder outside the repository, or the repository itself, is Theme.of's to refuse.
     if target.is_relative_to(templates) and templates.is_relative_to(root) and templates != root:
         raise UsageError(
             f"the output folder {_shown(target)} is inside the templates folder ({_shown(templates)}): "
@@ -163,17 +160,17 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_project(start: Path | None = None, rule_codes: tuple[str, ...] = ()) -> Project:
+def load_workspace(start: Path | None = None, rule_codes: tuple[str, ...] = ()) -> Workspace:
     """Find and load kaplan.yaml; problems come back as findings, defaults are used then."""
     start = (start or Path.cwd()).resolve()
     path = find_config(start)
     if path is None:
-        return Project(Config(), start)
+        return Workspace(Config(), start)
     shown = _shown(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return Project(
+        return Workspace(
             Config(),
             path.parent,
             path,
@@ -186,29 +183,28 @@ def load_project(start: Path | None = None, rule_codes: tuple[str, ...] = ()) ->
         findings.append(
             Finding(shown, 1, 1, "", "schema", "error", "kaplan.yaml must be a mapping of `key: value` lines")
         )
-        return Project(Config(), path.parent, path, findings)
+        return Workspace(Config(), path.parent, path, findings)
     config = Config()
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         findings.extend(validation_findings(exc, Config, doc.lines, shown))
     if rule_codes and isinstance(data.get("rules"), dict):
-        for name in data["rules"]:
-            if name not in rule_codes:
-                line, column = doc.lines.key(("rules", name))
-                findings.append(
-                    Finding(
-                        shown,
-                        line,
-                        column,
-                        f"rules.{name}",
-                        "schema",
-                        "error",
-                        f"unknown rule '{name}'{did_you_mean(str(name), rule_codes)}; "
-                        "`kaplan rules` lists them",
-                    )
-                )
-    return Project(config, path.parent, path, findings)
+        findings.extend(_unknown_rules(data["rules"], rule_codes, doc.lines, shown))
+    return Workspace(config, path.parent, path, findings)
+
+
+def _unknown_rules(
+    rules: dict[Any, Any], codes: tuple[str, ...], lines: LineMap, shown: str
+) -> list[Finding]:
+    """A finding for each name under ``rules:`` that is no rule's code."""
+    findings = []
+    for name in rules:
+        if name not in codes:
+            line, column = lines.key(("rules", name))
+            message = f"unknown rule '{name}'{did_you_mean(str(name), codes)}; `kaplan rules` lists them"
+            findings.append(Finding(shown, line, column, f"rules.{name}", "schema", "error", message))
+    return findings
 
 
 def _shown(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""Shared fixtures: valid plans in one line, written to real files."""
+"""Shared fixtures: valid plans in one line, written to real files; a repository; the CLI in-process."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 
+# The one "today" of every test; the command line gets it as ``TODAY.isoformat()``.
 TODAY = dt.date(2026, 11, 27)
+FAKE_PDF = b"%PDF-fake"
 
 BASE_PLAN: dict[str, Any] = {
     "kaplan": 1,
@@ -119,3 +122,43 @@ def write_plan(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return writer
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty repository (plans/, no kaplan.yaml) as the current folder, with no KAPLAN_TODAY."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+    (tmp_path / "plans").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """WeasyPrint swapped for a fake that writes ``%PDF-fake``; the list records each call."""
+    import kaplan.site.build  # here, not at the top: modules that never build need not import it
+    import kaplan.site.tasks
+
+    calls: list[str] = []
+
+    def fake(html: str, dirs: object) -> bytes:
+        calls.append("pdf")
+        return FAKE_PDF
+
+    monkeypatch.setattr(kaplan.site.tasks, "render_pdf", fake)
+    return calls
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    """Run kaplan in-process; whatever the input, it must never end in a traceback."""
+    from kaplan.cli import main  # here, so a module that only parses files need not import the CLI
+
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def build(*args: str, today: dt.date | str = TODAY) -> Result:
+    """``kaplan build`` in one process (``--jobs 1``) on a pinned date; ``args`` may override either."""
+    return run("build", "--jobs", "1", "--today", str(today), *args)

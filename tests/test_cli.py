@@ -10,16 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from conftest import TODAY, run
 
-from kaplan.cli import main
 from kaplan.coach.rules import RULES
 from kaplan.plan.findings import STRUCTURAL_CODES
 from kaplan.plan.load import load_plan
 from kaplan.plan.schema import plan_schema
 
 REPO = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-27"
 FINDING_LINE = re.compile(
     r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) (?P<code>[a-z-]+): .+$"
 )
@@ -28,23 +26,6 @@ HEALTHY_WITH_A_WARNING: dict[str, Any] = {
     "competitors": [{"id": "rival", "name": "Rival Co", "status": "incumbent"}]
 }
 BROKEN = "kaplan: 1\naccount:\n  name: Acme\npeople:\n  - id: a\n    name: A\n    support: suporter\n"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh repository folder as the current folder, with an empty plans/ and no kaplan.yaml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
-    (tmp_path / "plans").mkdir()
-    return tmp_path
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    """Run kaplan; a user mistake must never end in a traceback."""
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def dump(data: dict[str, Any]) -> str:
@@ -61,19 +42,19 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_healthy_plan_passes(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan())
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("plans/acme.yaml: health 100/100 (green)")
     assert lines[-1] == "1 plan checked: 0 errors, 0 warnings, 0 info"
 
 
-def test_text_format_line_by_line(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_text_format_line_by_line(repo: Path, write_plan: Callable[..., Path]) -> None:
     write_plan(BROKEN)
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "plans/acme.yaml:7:14: error schema: people[0].support: 'suporter' is not one of champion, supporter,"
@@ -83,11 +64,11 @@ def test_text_format_line_by_line(project: Path, write_plan: Callable[..., Path]
 
 
 def test_every_finding_line_has_the_format(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(BROKEN, name="broken")
     write_plan(make_plan(plan={"reviewed": None}, **HEALTHY_WITH_A_WARNING), name="warned")
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     lines = result.stdout.splitlines()
     findings = [m for m in map(FINDING_LINE.match, lines) if m]
     assert {m["code"] for m in findings} >= {"schema", "no-threat", "stale-review"}
@@ -112,27 +93,27 @@ def test_every_finding_line_has_the_format(
     ],
 )
 def test_file_is_shown_as_the_user_gave_it(
-    project: Path, write_plan: Callable[..., Path], given: list[str], shown: str
+    repo: Path, write_plan: Callable[..., Path], given: list[str], shown: str
 ) -> None:
     write_plan(BROKEN)
     result = run("check", *given)
     assert result.stdout.startswith(f"{shown}:7:14: error schema: ")
 
 
-def test_absolute_path_is_shown_absolute(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_absolute_path_is_shown_absolute(repo: Path, write_plan: Callable[..., Path]) -> None:
     path = write_plan(BROKEN)
     result = run("check", str(path))
     assert result.stdout.startswith(f"{path}:7:14: ")
 
 
 def test_every_file_is_checked_even_when_some_fail(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan("kaplan: 1\naccount: [\n", name="a-syntax")
     write_plan(make_plan(), name="b-good")
     write_plan(BROKEN, name="c-schema")
     write_plan(make_plan(**HEALTHY_WITH_A_WARNING), name="d-warned")
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1
     out = result.stdout
     assert "plans/a-syntax.yaml:" in out
@@ -142,14 +123,14 @@ def test_every_file_is_checked_even_when_some_fail(
     assert out.splitlines()[-1] == "4 plans checked, 2 invalid: 2 errors, 1 warning, 0 info"
 
 
-def test_plans_are_checked_in_sorted_order(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_plans_are_checked_in_sorted_order(repo: Path, write_plan: Callable[..., Path]) -> None:
     for name in ("zeta", "alpha", "mid"):
         write_plan("kaplan: 1\n", name=name)
     files = [line.split(":")[0] for line in run("check").stdout.splitlines()[:-1]]
     assert files == ["plans/alpha.yaml", "plans/mid.yaml", "plans/zeta.yaml"]
 
 
-def test_bad_file_name_in_the_plans_folder(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_bad_file_name_in_the_plans_folder(repo: Path, write_plan: Callable[..., Path]) -> None:
     write_plan("kaplan: 1\naccount:\n  name: A\n", name="Acme Steel")
     result = run("check")
     assert result.exit_code == 1
@@ -157,8 +138,8 @@ def test_bad_file_name_in_the_plans_folder(project: Path, write_plan: Callable[.
 
 
 # A plan saved as `.yml` must not be skipped silently: its name is reported (the format wants <id>.yaml).
-def test_a_yml_plan_in_the_folder_is_not_silently_skipped(project: Path) -> None:
-    (project / "plans" / "acme.yml").write_text("kaplan: 1\naccount:\n  name: A\n", encoding="utf-8")
+def test_a_yml_plan_in_the_folder_is_not_silently_skipped(repo: Path) -> None:
+    (repo / "plans" / "acme.yml").write_text("kaplan: 1\naccount:\n  name: A\n", encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
     assert "plans/acme.yml:1:1: error file-name" in result.stdout
@@ -168,36 +149,36 @@ def test_a_yml_plan_in_the_folder_is_not_silently_skipped(project: Path) -> None
 
 
 def test_warnings_exit_0_and_strict_makes_them_exit_1(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan(**HEALTHY_WITH_A_WARNING))
-    assert run("check", "--today", TODAY).exit_code == 0
-    assert run("check", "--today", TODAY, "--strict").exit_code == 1
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 0
+    assert run("check", "--today", TODAY.isoformat(), "--strict").exit_code == 1
 
 
 def test_strict_without_warnings_exits_0(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan())
-    assert run("check", "--today", TODAY, "--strict").exit_code == 0
+    assert run("check", "--today", TODAY.isoformat(), "--strict").exit_code == 0
 
 
 def test_info_does_not_fail_strict(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan(needs=[{"id": "n-x", "statement": "S", "visibility": "hidden"}]))
-    result = run("check", "--today", TODAY, "--strict")
+    result = run("check", "--today", TODAY.isoformat(), "--strict")
     assert " info hidden-need-no-evidence: " in result.stdout
     assert result.exit_code == 0
 
 
 def test_coaching_error_exits_1(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     data = make_plan()
     data["people"][1]["status"] = "left"  # in the buying team of an open project: left-in-team (error)
     write_plan(data)
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert " error left-in-team: " in result.stdout
     assert result.exit_code == 1
 
@@ -212,7 +193,7 @@ def test_coaching_error_exits_1(
         (["check", "--format", "xml"], "xml"),
     ],
 )
-def test_usage_errors_exit_2(project: Path, args: list[str], words: str) -> None:
+def test_usage_errors_exit_2(repo: Path, args: list[str], words: str) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert words in result.stderr
@@ -227,19 +208,19 @@ def test_no_plans_folder_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_bad_kaplan_today_exits_2(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan())
     assert run("check", env={"KAPLAN_TODAY": "soon"}).exit_code == 2
 
 
 def test_kaplan_today_pins_the_date_and_the_flag_wins(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(make_plan())
     late = run("check", env={"KAPLAN_TODAY": "2027-12-01"})
     assert " warning stale-review: " in late.stdout
-    pinned = run("check", "--today", TODAY, env={"KAPLAN_TODAY": "2027-12-01"})
+    pinned = run("check", "--today", TODAY.isoformat(), env={"KAPLAN_TODAY": "2027-12-01"})
     assert "warning" not in pinned.stdout.splitlines()[0]
     assert pinned.stdout.splitlines()[-1].endswith(": 0 errors, 0 warnings, 0 info")
 
@@ -248,11 +229,11 @@ def test_kaplan_today_pins_the_date_and_the_flag_wins(
 
 
 def test_json_is_valid_and_alone_on_stdout(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     write_plan(BROKEN, name="broken")
     warned = write_plan(make_plan(**HEALTHY_WITH_A_WARNING), name="warned")
-    result = run("check", "--today", TODAY, "--format", "json")
+    result = run("check", "--today", TODAY.isoformat(), "--format", "json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert set(doc) == {"files", "findings", "health"}
@@ -267,15 +248,15 @@ def test_json_is_valid_and_alone_on_stdout(
     assert 0 <= doc["health"]["plans/warned.yaml"]["score"] <= 100
 
 
-def test_json_keeps_chinese_readable(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_json_keeps_chinese_readable(repo: Path, write_plan: Callable[..., Path]) -> None:
     write_plan("kaplan: 1\naccount:\n  name: 鞍钢\n  规模: 大\n")
     result = run("check", "--format", "json")
     assert "规模" in result.stdout
     assert json.loads(result.stdout)["findings"][0]["path"] == "account.规模"
 
 
-def test_json_with_a_bad_config_keeps_stdout_pure(project: Path, write_plan: Callable[..., Path]) -> None:
-    (project / "kaplan.yaml").write_text("locale: fr\n", encoding="utf-8")
+def test_json_with_a_bad_config_keeps_stdout_pure(repo: Path, write_plan: Callable[..., Path]) -> None:
+    (repo / "kaplan.yaml").write_text("locale: fr\n", encoding="utf-8")
     write_plan("kaplan: 1\naccount:\n  name: A\n")
     result = run("check", "--format", "json")
     doc = json.loads(result.stdout)
@@ -284,10 +265,10 @@ def test_json_with_a_bad_config_keeps_stdout_pure(project: Path, write_plan: Cal
     assert result.exit_code == 1
 
 
-def test_github_format(project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]) -> None:
+def test_github_format(repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]) -> None:
     write_plan(BROKEN, name="broken")
     warned = write_plan(make_plan(**HEALTHY_WITH_A_WARNING), name="warned")
-    result = run("check", "--today", TODAY, "--format", "github")
+    result = run("check", "--today", TODAY.isoformat(), "--format", "github")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines == [
@@ -299,7 +280,7 @@ def test_github_format(project: Path, write_plan: Callable[..., Path], make_plan
     assert lines[1].startswith(f"::warning file=plans/warned.yaml,line={line},col=3,title=no-threat::")
 
 
-def test_github_lines_all_start_with_a_command(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_github_lines_all_start_with_a_command(repo: Path, write_plan: Callable[..., Path]) -> None:
     write_plan("kaplan: 1\nsummary: a\nsummary: b\naccount:\n  nmae: x\n")
     lines = run("check", "--format", "github").stdout.splitlines()
     assert len(lines) == 3
@@ -309,10 +290,8 @@ def test_github_lines_all_start_with_a_command(project: Path, write_plan: Callab
 # --- kaplan.yaml ---------------------------------------------------------------------------------------
 
 
-def test_bad_config_gets_file_line_col_errors(project: Path, write_plan: Callable[..., Path]) -> None:
-    (project / "kaplan.yaml").write_text(
-        "title: Plans\nlocale: fr\nbrand:\n  primary: red\n", encoding="utf-8"
-    )
+def test_bad_config_gets_file_line_col_errors(repo: Path, write_plan: Callable[..., Path]) -> None:
+    (repo / "kaplan.yaml").write_text("title: Plans\nlocale: fr\nbrand:\n  primary: red\n", encoding="utf-8")
     write_plan("kaplan: 1\naccount:\n  name: A\n")
     result = run("check")
     assert result.exit_code == 1
@@ -321,35 +300,33 @@ def test_bad_config_gets_file_line_col_errors(project: Path, write_plan: Callabl
     assert any(line.startswith("kaplan.yaml:4:12: error schema: brand.primary: ") for line in lines)
 
 
-# BUG (kaplan/cli.py, _echo_text: the summary counts only the plans' findings): with an error in
-# kaplan.yaml the run exits 1 but its summary says "0 errors". Proposed fix: pass project.findings to
-# _echo_text and count them in the summary (e.g. `count_by_severity([*project.findings, *findings])`).
+# A run that exits 1 for an error in kaplan.yaml must not end with a summary of "0 errors".
 def test_summary_counts_config_errors(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
-    (project / "kaplan.yaml").write_text("locale: fr\n", encoding="utf-8")
+    (repo / "kaplan.yaml").write_text("locale: fr\n", encoding="utf-8")
     write_plan(make_plan())
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1
     assert not result.stdout.splitlines()[-1].endswith(": 0 errors, 0 warnings, 0 info")
 
 
-def test_config_syntax_error(project: Path, write_plan: Callable[..., Path]) -> None:
-    (project / "kaplan.yaml").write_text("title: [Plans\nlocale: en\n", encoding="utf-8")
+def test_config_syntax_error(repo: Path, write_plan: Callable[..., Path]) -> None:
+    (repo / "kaplan.yaml").write_text("title: [Plans\nlocale: en\n", encoding="utf-8")
     write_plan("kaplan: 1\naccount:\n  name: A\n")
     result = run("check")
     assert result.exit_code == 1
     assert re.search(r"^kaplan\.yaml:2:\d+: error syntax: ", result.stdout, re.M)
 
 
-def test_config_duplicate_key(project: Path, write_plan: Callable[..., Path]) -> None:
-    (project / "kaplan.yaml").write_text("title: A\ntitle: B\n", encoding="utf-8")
+def test_config_duplicate_key(repo: Path, write_plan: Callable[..., Path]) -> None:
+    (repo / "kaplan.yaml").write_text("title: A\ntitle: B\n", encoding="utf-8")
     write_plan("kaplan: 1\naccount:\n  name: A\n")
     assert "kaplan.yaml:2:1: error syntax: duplicate key 'title'" in run("check").stdout
 
 
-def test_unknown_rule_gets_a_hint(project: Path, write_plan: Callable[..., Path]) -> None:
-    (project / "kaplan.yaml").write_text("rules:\n  stale-contct: off\n", encoding="utf-8")
+def test_unknown_rule_gets_a_hint(repo: Path, write_plan: Callable[..., Path]) -> None:
+    (repo / "kaplan.yaml").write_text("rules:\n  stale-contct: off\n", encoding="utf-8")
     write_plan("kaplan: 1\naccount:\n  name: A\n")
     result = run("check")
     assert result.exit_code == 1
@@ -360,53 +337,51 @@ def test_unknown_rule_gets_a_hint(project: Path, write_plan: Callable[..., Path]
 
 
 def test_config_rules_off_and_error(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
     # `off` is text under YAML 1.2 (YAML 1.1 would have made it the boolean false).
-    (project / "kaplan.yaml").write_text(
-        "rules:\n  no-threat: off\n  stale-review: error\n", encoding="utf-8"
-    )
+    (repo / "kaplan.yaml").write_text("rules:\n  no-threat: off\n  stale-review: error\n", encoding="utf-8")
     write_plan(make_plan(plan={"reviewed": None}, **HEALTHY_WITH_A_WARNING))
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert "no-threat" not in result.stdout
     assert " error stale-review: " in result.stdout
     assert result.exit_code == 1
 
 
 def test_config_is_found_in_a_parent_folder(
-    project: Path,
+    repo: Path,
     monkeypatch: pytest.MonkeyPatch,
     write_plan: Callable[..., Path],
     make_plan: Callable[..., Any],
 ) -> None:
-    (project / "kaplan.yaml").write_text("plans: accounts\n", encoding="utf-8")
-    folder = project / "accounts"
+    (repo / "kaplan.yaml").write_text("plans: accounts\n", encoding="utf-8")
+    folder = repo / "accounts"
     folder.mkdir()
     (folder / "acme.yaml").write_text(dump(make_plan()), encoding="utf-8")
-    sub = project / "deep" / "er"
+    sub = repo / "deep" / "er"
     sub.mkdir(parents=True)
     monkeypatch.chdir(sub)
-    result = run("check", "--today", TODAY)
+    result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 0
     assert "1 plan checked" in result.stdout
 
 
 def test_empty_config_uses_defaults(
-    project: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
+    repo: Path, write_plan: Callable[..., Path], make_plan: Callable[..., Any]
 ) -> None:
-    (project / "kaplan.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    (repo / "kaplan.yaml").write_text("# nothing yet\n", encoding="utf-8")
     write_plan(make_plan())
-    assert run("check", "--today", TODAY).exit_code == 0
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 0
 
 
 # --- new -------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
-def test_new_writes_a_starter_that_passes_check(project: Path, locale: str) -> None:
+def test_new_writes_a_starter_that_passes_check(repo: Path, locale: str) -> None:
     result = run("new", "baosteel", "--locale", locale)
     assert result.exit_code == 0
-    path = project / "plans" / "baosteel.yaml"
+    path = repo / "plans" / "baosteel.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert f"locale: {locale}" in text
@@ -416,9 +391,9 @@ def test_new_writes_a_starter_that_passes_check(project: Path, locale: str) -> N
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
 
 
-def test_new_points_the_schema_line_at_the_committed_schema(project: Path) -> None:
+def test_new_points_the_schema_line_at_the_committed_schema(repo: Path) -> None:
     run("new", "acme")
-    first = (project / "plans" / "acme.yaml").read_text(encoding="utf-8").splitlines()[0]
+    first = (repo / "plans" / "acme.yaml").read_text(encoding="utf-8").splitlines()[0]
     relative = first.split("$schema=", 1)[1]
     assert (REPO / "plans" / relative).resolve() == (REPO / "schema" / "plan.schema.json").resolve()
 
@@ -426,18 +401,18 @@ def test_new_points_the_schema_line_at_the_committed_schema(project: Path) -> No
 @pytest.mark.parametrize(
     "name", ['宝钢股份 "Baosteel"', "Acme: Steel # 1", "back\\slash", "  spaced  ", "yes"]
 )
-def test_new_keeps_the_name_exactly(project: Path, name: str) -> None:
+def test_new_keeps_the_name_exactly(repo: Path, name: str) -> None:
     assert run("new", "acme", "--name", name).exit_code == 0
-    loaded = load_plan(project / "plans" / "acme.yaml")
+    loaded = load_plan(repo / "plans" / "acme.yaml")
     assert [f for f in loaded.findings if f.severity == "error"] == []
     assert loaded.plan is not None
     assert loaded.plan.account.name == name
 
 
-def test_new_default_locale_comes_from_kaplan_yaml(project: Path) -> None:
-    (project / "kaplan.yaml").write_text("locale: zh\n", encoding="utf-8")
+def test_new_default_locale_comes_from_kaplan_yaml(repo: Path) -> None:
+    (repo / "kaplan.yaml").write_text("locale: zh\n", encoding="utf-8")
     run("new", "acme")
-    assert "locale: zh" in (project / "plans" / "acme.yaml").read_text(encoding="utf-8")
+    assert "locale: zh" in (repo / "plans" / "acme.yaml").read_text(encoding="utf-8")
 
 
 def test_new_creates_the_plans_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -446,7 +421,7 @@ def test_new_creates_the_plans_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (tmp_path / "plans" / "acme.yaml").is_file()
 
 
-def test_new_refuses_to_overwrite(project: Path, write_plan: Callable[..., Path]) -> None:
+def test_new_refuses_to_overwrite(repo: Path, write_plan: Callable[..., Path]) -> None:
     path = write_plan("kaplan: 1\n# my precious notes\n")
     before = path.read_bytes()
     result = run("new", "acme")
@@ -456,20 +431,17 @@ def test_new_refuses_to_overwrite(project: Path, write_plan: Callable[..., Path]
 
 
 @pytest.mark.parametrize("ident", ["Acme", "acme_steel", "us", "acme.yaml", "../escape", "-acme", ""])
-def test_new_refuses_a_bad_id(project: Path, ident: str) -> None:
+def test_new_refuses_a_bad_id(repo: Path, ident: str) -> None:
     result = run("new", ident)
     assert result.exit_code != 0
-    assert list((project / "plans").iterdir()) == []
-    assert not (project / "escape.yaml").exists()
+    assert list((repo / "plans").iterdir()) == []
+    assert not (repo / "escape.yaml").exists()
 
 
-# BUG (kaplan/starter.py, write_starter → kaplan/files.py, write_atomic): when `plans` exists as a
-# file (or the folder is not writable) mkdir raises FileExistsError/OSError, and `kaplan new` crashes
-# with a traceback. Proposed fix: in write_starter, catch OSError around write_atomic and raise
-# StarterError(f"cannot write {path}: {exc.strerror}") (cli.new already turns it into a message).
-def test_new_with_a_file_in_the_way_is_a_message_not_a_traceback(project: Path) -> None:
-    (project / "plans").rmdir()
-    (project / "plans").write_text("not a folder", encoding="utf-8")
+# mkdir raises FileExistsError here; the user must get a message, not a traceback.
+def test_new_with_a_file_in_the_way_is_a_message_not_a_traceback(repo: Path) -> None:
+    (repo / "plans").rmdir()
+    (repo / "plans").write_text("not a folder", encoding="utf-8")
     result = run("new", "acme")
     assert result.exit_code == 1
 
@@ -477,7 +449,7 @@ def test_new_with_a_file_in_the_way_is_a_message_not_a_traceback(project: Path) 
 # --- rules and schema -------------------------------------------------------------------------------------
 
 
-def test_rules_lists_every_code(project: Path) -> None:
+def test_rules_lists_every_code(repo: Path) -> None:
     result = run("rules")
     assert result.exit_code == 0
     listed = {
@@ -489,12 +461,12 @@ def test_rules_lists_every_code(project: Path) -> None:
         assert re.search(rf"^  {re.escape(code)} +(error|warning|info) ", result.stdout, re.M), code
 
 
-def test_rules_shows_levels_from_kaplan_yaml(project: Path) -> None:
-    (project / "kaplan.yaml").write_text("rules:\n  single-threaded: error\n", encoding="utf-8")
+def test_rules_shows_levels_from_kaplan_yaml(repo: Path) -> None:
+    (repo / "kaplan.yaml").write_text("rules:\n  single-threaded: error\n", encoding="utf-8")
     assert re.search(r"^  single-threaded +error .*\(default warning\)$", run("rules").stdout, re.M)
 
 
-def test_schema_is_json_schema_2020_12_with_descriptions(project: Path) -> None:
+def test_schema_is_json_schema_2020_12_with_descriptions(repo: Path) -> None:
     result = run("schema")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
@@ -507,23 +479,21 @@ def test_schema_is_json_schema_2020_12_with_descriptions(project: Path) -> None:
             assert prop.get("description"), f"{model.get('title')}.{name} has no description"
 
 
-def test_schema_out_writes_the_same_text(project: Path) -> None:
+def test_schema_out_writes_the_same_text(repo: Path) -> None:
     printed = run("schema").stdout
     result = run("schema", "--out", "out/plan.schema.json")
     assert result.exit_code == 0
-    assert (project / "out" / "plan.schema.json").read_text(encoding="utf-8") == printed
+    assert (repo / "out" / "plan.schema.json").read_text(encoding="utf-8") == printed
 
 
-# BUG (kaplan/cli.py, `schema`: the `write_atomic(out, text)` call): an --out whose folder cannot be
-# made (a file is in the way) crashes with a FileExistsError traceback. Proposed fix: catch OSError
-# there and raise click.ClickException(f"cannot write {out}: {exc.strerror}").
-def test_schema_out_to_an_impossible_place_is_a_message(project: Path) -> None:
-    (project / "afile").write_text("x", encoding="utf-8")
+# A file in the way of --out's folder is the user's mistake: a message, not a FileExistsError traceback.
+def test_schema_out_to_an_impossible_place_is_a_message(repo: Path) -> None:
+    (repo / "afile").write_text("x", encoding="utf-8")
     result = run("schema", "--out", "afile/plan.schema.json")
     assert result.exit_code != 0
 
 
-def test_committed_schema_is_fresh(project: Path) -> None:
+def test_committed_schema_is_fresh(repo: Path) -> None:
     committed = REPO / "schema" / "plan.schema.json"
     stale = "schema/plan.schema.json is stale: refresh it with `make schema`"
     assert committed.is_file(), stale
@@ -543,7 +513,7 @@ def test_example_plans_have_no_errors(path: Path | None, monkeypatch: pytest.Mon
         pytest.skip("no example plans in plans/ yet")
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("KAPLAN_TODAY", raising=False)
-    result = run("check", f"plans/{path.name}", "--today", TODAY, "--format", "json")
+    result = run("check", f"plans/{path.name}", "--today", TODAY.isoformat(), "--format", "json")
     doc = json.loads(result.stdout)
     errors = [
         f"{f['file']}:{f['line']}:{f['column']}: {f['code']}: {f['message']}"

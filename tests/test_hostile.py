@@ -14,14 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import TODAY, build, run
 
-from kaplan.cli import main
-from kaplan.documents.render import MD_LIMIT, SHOWN_LIMIT, render_markdown
+from kaplan.documents.markdown import MD_LIMIT, SHOWN_LIMIT, render_markdown
 from kaplan.plan.load import load_plan_text
 from kaplan.plan.yaml12 import LargeNumber, resolve_plain
 
-TODAY = "2026-11-27"
 KAPLAN = Path(sys.executable).with_name("kaplan")
 MINIMAL = "kaplan: 1\naccount:\n  name: X\n"
 HEX = "0x" + "f" * 4000  # about 4,800 decimal digits: past Python's int → str limit of 4,300
@@ -30,21 +29,10 @@ HEX_SHOWN, DECIMAL_SHOWN = f"{HEX[:23]}…", f"{DECIMAL[:23]}…"  # as messages
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A repository as the current folder, with a valid plan `ok` beside the hostile one."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
-    (tmp_path / "plans").mkdir()
-    (tmp_path / "plans" / "ok.yaml").write_text(MINIMAL, encoding="utf-8")
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    """Run kaplan in-process; a user mistake must never end in a traceback."""
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
+def repo(repo: Path) -> Path:
+    """The shared repository, with a valid plan `ok` beside the hostile one."""
+    (repo / "plans" / "ok.yaml").write_text(MINIMAL, encoding="utf-8")
+    return repo
 
 
 def run_process(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -57,8 +45,9 @@ def run_process(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[by
     return done
 
 
-def build(*args: str) -> Result:
-    return run("build", "--no-pdf", "--no-brief", "--today", TODAY, *args)
+def build_html(*args: str) -> Result:
+    """Build HTML only: hostile input is about parsing and escaping, not about PDFs."""
+    return build("--no-pdf", "--no-brief", *args)
 
 
 # --- 1. numbers too long to print -------------------------------------------------------------------------
@@ -123,10 +112,10 @@ def test_a_huge_number_is_a_schema_finding_at_its_value(
 ) -> None:
     (repo / "plans" / "acme.yaml").write_text(text, encoding="utf-8")
     expected = f"plans/acme.yaml:{where}: the number {number} digits) is too large: write at most 18 digits"
-    checked = run("check", "--today", TODAY)
+    checked = run("check", "--today", TODAY.isoformat())
     assert checked.exit_code == 1
     assert expected in checked.stdout.splitlines()
-    built = build()
+    built = build_html()
     assert built.exit_code == 1
     assert expected in built.stderr
     assert "1 built" in built.stderr  # the valid plan still is
@@ -135,7 +124,7 @@ def test_a_huge_number_is_a_schema_finding_at_its_value(
 
 def test_a_huge_number_as_the_format_version(repo: Path) -> None:
     (repo / "plans" / "acme.yaml").write_text(f"kaplan: {HEX}\naccount:\n  name: X\n", encoding="utf-8")
-    checked = run("check", "--today", TODAY, "--format", "json")
+    checked = run("check", "--today", TODAY.isoformat(), "--format", "json")
     assert checked.exit_code == 1
     [finding] = [f for f in json.loads(checked.stdout)["findings"] if f["severity"] == "error"]
     assert (finding["line"], finding["column"], finding["code"]) == (1, 9, "schema")
@@ -144,8 +133,8 @@ def test_a_huge_number_as_the_format_version(repo: Path) -> None:
 
 def test_a_huge_number_in_a_text_field_is_the_text_written(repo: Path) -> None:
     (repo / "plans" / "acme.yaml").write_text(f"kaplan: 1\naccount:\n  name: {DECIMAL}\n", encoding="utf-8")
-    assert run("check", "--today", TODAY).exit_code == 0
-    assert build().exit_code == 0
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 0
+    assert build_html().exit_code == 0
     assert DECIMAL in (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
 
 
@@ -175,15 +164,15 @@ def test_a_huge_number_in_a_text_field_is_the_text_written(repo: Path) -> None:
 )
 def test_a_huge_number_in_kaplan_yaml(repo: Path, config: str, line: int, column: int, message: str) -> None:
     (repo / "kaplan.yaml").write_text(config, encoding="utf-8")
-    for result in (run("check", "--today", TODAY), build()):
+    for result in (run("check", "--today", TODAY.isoformat()), build_html()):
         assert result.exit_code == 1
         assert f"kaplan.yaml:{line}:{column}: error schema: {message}" in result.output
 
 
 def test_a_huge_number_as_kaplan_yaml_text_builds(repo: Path) -> None:
     (repo / "kaplan.yaml").write_text(f"title: {DECIMAL}\n", encoding="utf-8")
-    assert run("check", "--today", TODAY).exit_code == 0
-    assert build().exit_code == 0
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 0
+    assert build_html().exit_code == 0
     assert DECIMAL in (repo / "build" / "index.html").read_text(encoding="utf-8")
 
 
@@ -198,10 +187,10 @@ def test_a_chain_of_20000_people_checks_and_builds(repo: Path) -> None:
         for i in range(PEOPLE)
     )
     (repo / "plans" / "acme.yaml").write_text(MINIMAL + "people:\n" + people, encoding="utf-8")
-    checked = run("check", "--today", TODAY, "--format", "json")
+    checked = run("check", "--today", TODAY.isoformat(), "--format", "json")
     assert checked.exit_code == 0
     assert "acme" in " ".join(json.loads(checked.stdout)["health"])
-    assert build().exit_code == 0
+    assert build_html().exit_code == 0
     html = (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
     # The org chart stops at a bounded depth and says so, on the last box and under the chart.
     assert "Reporting lines deeper than 24 levels are not drawn (19976 people)" in html
@@ -215,7 +204,7 @@ def test_a_cycle_of_20000_people_is_one_short_finding(repo: Path) -> None:
         f"  - id: p{i}\n    name: P{i}\n    reports_to: p{(i - 1) % PEOPLE}\n" for i in range(PEOPLE)
     )
     (repo / "plans" / "acme.yaml").write_text(MINIMAL + "people:\n" + people, encoding="utf-8")
-    checked = run("check", "--today", TODAY)
+    checked = run("check", "--today", TODAY.isoformat())
     assert checked.exit_code == 1
     [line] = [x for x in checked.stdout.splitlines() if " cycle: " in x]
     assert line.startswith("plans/acme.yaml:7:17: error cycle: people[0].reports_to: reports_to goes round")
@@ -223,7 +212,7 @@ def test_a_cycle_of_20000_people_is_one_short_finding(repo: Path) -> None:
     assert "… (19,988 more) …" in line
     assert line.endswith("→ p1 → p0; someone in it must report outside it (or to nobody)")
     assert len(line) < 400
-    built = build()
+    built = build_html()
     assert built.exit_code == 1
     assert "error cycle" in built.stderr
     assert (repo / "build" / "accounts" / "ok.html").is_file()
@@ -250,21 +239,21 @@ def test_a_file_name_that_is_not_utf8_is_a_file_name_finding(repo: Path) -> None
     with open(os.fsencode(repo / "plans") + b"/" + BAD_NAME, "wb") as handle:
         handle.write(MINIMAL.encode())
     shown = "plans/\\xff\\xfe.yaml:1:1: error file-name: '\\xff\\xfe.yaml' is not a valid plan file name"
-    checked = run_process("check", "--today", TODAY, cwd=repo)
+    checked = run_process("check", "--today", TODAY.isoformat(), cwd=repo)
     assert checked.returncode == 1
     assert shown in checked.stdout.decode("utf-8")
-    as_json = run_process("check", "--today", TODAY, "--format", "json", cwd=repo)
+    as_json = run_process("check", "--today", TODAY.isoformat(), "--format", "json", cwd=repo)
     [finding] = [f for f in json.loads(as_json.stdout)["findings"] if f["code"] == "file-name"]
     assert finding["file"] == "plans/\\xff\\xfe.yaml"
-    github = run_process("check", "--today", TODAY, "--format", "github", cwd=repo)
+    github = run_process("check", "--today", TODAY.isoformat(), "--format", "github", cwd=repo)
     assert b"::error file=plans/\\xff\\xfe.yaml,line=1,col=1,title=file-name::" in github.stdout
-    built = run_process("build", "--no-pdf", "--no-brief", "--today", TODAY, cwd=repo)
+    built = run_process("build", "--no-pdf", "--no-brief", "--today", TODAY.isoformat(), cwd=repo)
     assert built.returncode == 1
     assert shown in built.stderr.decode("utf-8")
     assert (repo / "build" / "accounts" / "ok.html").is_file()
     assert (repo / "build" / "index.html").read_bytes().decode("utf-8")  # valid UTF-8
     # In-process too (CliRunner encodes its output strictly).
-    assert shown in run("check", "--today", TODAY).stdout
+    assert shown in run("check", "--today", TODAY.isoformat()).stdout
 
 
 # --- 4. kaplan new with arguments that are not UTF-8 ----------------------------------------------------------
@@ -352,7 +341,7 @@ def test_ordinary_markdown_is_unchanged_by_the_guard() -> None:
     import markdown
     import nh3
 
-    from kaplan.documents.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _loosen_lists
+    from kaplan.documents.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, _loosen_lists
 
     text = (
         "# Title\n\nA *note* with [a link](https://example.com) and `code[0]` (see below).\n"
@@ -378,8 +367,8 @@ def test_a_5_mb_plan_of_hostile_markdown_builds(repo: Path) -> None:
     text = f"{MINIMAL}summary: |\n  {summary}\npeople:\n  - id: a\n    name: A\n    notes: |\n      {notes}\n"
     assert len(text.encode()) < 5 * 1024 * 1024
     (repo / "plans" / "acme.yaml").write_text(text, encoding="utf-8")
-    assert run("check", "--today", TODAY).exit_code == 0
-    assert build().exit_code == 0
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 0
+    assert build_html().exit_code == 0
     html = (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
     assert "<a <a" not in html
     assert html.count("&lt;a ") >= SHOWN_LIMIT // 3 - 1

@@ -24,16 +24,14 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from conftest import TODAY, build, run
 from pydantic import BaseModel
 from pypdf import PdfReader
 
-from kaplan.cli import main
 from kaplan.plan.audience import AUDIENCES, Audience
 from kaplan.plan.load import load_plan
 from kaplan.plan.model import MoneyValue, Plan
 
-TODAY = "2026-11-27"
 TOKEN = re.compile(r"ZQ\d{4}QZ")
 
 # Fields that hold references, by (model, field): the section whose first item they point at.
@@ -223,11 +221,11 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sentinels]:
     return root, s
 
 
-def build(root: Path, *args: str) -> None:
+def build_in(root: Path, *args: str) -> None:
+    """Build inside ``root`` (a module-scoped repository, so no monkeypatch) and expect success."""
     with _inside(root):
-        result = CliRunner().invoke(main, ["build", "--jobs", "1", "--today", TODAY, *args])
+        result = build(*args)
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
 
 
 @contextlib.contextmanager
@@ -257,7 +255,7 @@ def test_every_byte_of_a_build_shows_only_what_the_audience_may_see(
     """A full build (dossier HTML and PDF, briefing, site, search index, the cache's records)."""
     root, s = repo
     out = tmp_path / "out"
-    build(root, "--out", str(out), "--audience", audience)
+    build_in(root, "--out", str(out), "--audience", audience)
     found = scan(out)
     assert leaks(found, s, audience) == []
     seen = {s.paths[t] for tokens in found.values() for t in tokens}
@@ -288,7 +286,7 @@ def test_builds_for_each_audience_in_turn_leave_nothing_of_the_one_before(
     root, s = repo
     out = tmp_path / "out"
     for audience in ("private", "internal", "external", "private", "internal"):
-        build(root, "--out", str(out), "--audience", audience, "--no-pdf", "--no-brief")
+        build_in(root, "--out", str(out), "--audience", audience, "--no-pdf", "--no-brief")
         assert leaks(scan(out), s, audience) == [], audience
 
 
@@ -296,13 +294,14 @@ def test_an_html_build_over_a_private_pdf_build_removes_the_private_pdfs(
     repo: tuple[Path, Sentinels], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import kaplan.site.build
+    import kaplan.site.tasks
 
-    monkeypatch.setattr(kaplan.site.build, "render_pdf", lambda html, dirs: b"%PDF-fake " + html.encode())
+    monkeypatch.setattr(kaplan.site.tasks, "render_pdf", lambda html, dirs: b"%PDF-fake " + html.encode())
     root, s = repo
     out = tmp_path / "out"
-    build(root, "--out", str(out), "--audience", "private")
+    build_in(root, "--out", str(out), "--audience", "private")
     assert (out / "accounts" / "sentinel.pdf").is_file()
-    build(root, "--out", str(out), "--audience", "internal", "--no-pdf", "--no-brief")
+    build_in(root, "--out", str(out), "--audience", "internal", "--no-pdf", "--no-brief")
     assert not (out / "accounts" / "sentinel.pdf").exists()
     assert leaks(scan(out), s, "internal") == []
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -333,7 +332,7 @@ def test_kaplan_diff_shows_only_what_the_audience_may_see(
     _git(tmp_path, "commit", "-qm", "empty")
     target.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
     with _inside(tmp_path):
-        result = CliRunner().invoke(main, ["diff", "--format", fmt, "--audience", audience, "--today", TODAY])
+        result = run("diff", "--format", fmt, "--audience", audience, "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     found = {"diff": set(TOKEN.findall(result.output))}
     assert leaks(found, s, audience) == []
@@ -370,7 +369,7 @@ def test_a_private_build_killed_mid_pdf_then_an_internal_build_leaves_nothing_pr
         "--jobs",
         "1",
         "--today",
-        TODAY,
+        TODAY.isoformat(),
         "--out",
         str(out),
     ]
@@ -392,7 +391,18 @@ def test_a_private_build_killed_mid_pdf_then_an_internal_build_leaves_nothing_pr
     assert leaks(left, s, "internal"), "the killed private build left private outputs (the premise)"
 
     result = subprocess.run(
-        [*_kaplan(), "build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY, "--out", str(out)],
+        [
+            *_kaplan(),
+            "build",
+            "--no-pdf",
+            "--no-brief",
+            "--jobs",
+            "1",
+            "--today",
+            TODAY.isoformat(),
+            "--out",
+            str(out),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -425,7 +435,7 @@ def test_a_full_disk_mid_build_is_told_as_such_not_as_failed_checks(
             f"kaplan: 1\naccount: {{name: {name.title()} Co}}\n", encoding="utf-8"
         )
     out = tmp_path / "out"
-    build(tmp_path, "--out", str(out), "--no-pdf", "--no-brief")
+    build_in(tmp_path, "--out", str(out), "--no-pdf", "--no-brief")
     before = (out / "accounts" / "beta.html").read_bytes()
     (tmp_path / "plans" / "beta.yaml").write_text("kaplan: 1\naccount: {name: Beta Two}\n", encoding="utf-8")
     (tmp_path / "plans" / "gamma.yaml").write_text(
@@ -437,13 +447,10 @@ def test_a_full_disk_mid_build_is_told_as_such_not_as_failed_checks(
             raise OSError(errno.ENOSPC, "No space left on device")
         return write_together(files)
 
-    monkeypatch.setattr(kaplan.site.build, "write_together", full)
+    monkeypatch.setattr(kaplan.site.tasks, "write_together", full)
     with _inside(tmp_path):
-        result = CliRunner().invoke(
-            main, ["build", "--jobs", "1", "--today", TODAY, "--out", str(out), "--no-pdf", "--no-brief"]
-        )
+        result = build("--out", str(out), "--no-pdf", "--no-brief")
     assert result.exit_code == 1
-    assert "Traceback" not in result.output
     assert "No space left on device" in result.output
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Not built (run kaplan check)" not in index

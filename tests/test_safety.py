@@ -18,32 +18,32 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
+from conftest import TODAY, run
 
-from kaplan.cli import main
-from kaplan.config import Brand, Project, UsageError, check_out_folder, load_project
+from kaplan.config import Brand, Workspace, check_out_folder, load_workspace
 from kaplan.documents.pdf import BlockedURL, _fetcher_class
-from kaplan.documents.render import (
+from kaplan.documents.render import render_template
+from kaplan.documents.theme import (
     MAX_THEME_FILES,
+    Theme,
     ThemeError,
     ThemeFolderError,
-    builtin_theme,
+    builtin_folder,
     css_font_family,
-    logo_data_uri,
-    make_env,
-    render_template,
-    theme_dirs,
-    theme_files,
+    folder_files,
 )
+from kaplan.documents.views import logo_data_uri
+from kaplan.errors import UsageError
 
-TODAY = "2026-11-27"
 SECRET = "SECRET-OUTSIDE-THE-REPOSITORY"
-BUILD = ["build", "--out", "out", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY]
+BUILD = ["build", "--out", "out", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY.isoformat()]
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]) -> Path:
-    """A repository as the current folder: kaplan.yaml, plans/acme.yaml, an empty templates/."""
+    """A repository one level down (tmp_path/repo, so ``outside`` can sit beside it) as the current
+    folder: kaplan.yaml, plans/acme.yaml, an empty templates/."""
     root = tmp_path / "repo"
     (root / "plans").mkdir(parents=True)
     (root / "templates").mkdir()
@@ -67,12 +67,10 @@ def write_yaml(path: Path, data: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def run(*args: str) -> Result:
+def run_keeping_secret(*args: str) -> Result:
     """Run kaplan; whatever the attack, no traceback and no secret in what it prints."""
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output, result.output
+    result = run(*args)
     assert SECRET not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 
 
@@ -103,7 +101,7 @@ ESCAPES = [
 @pytest.mark.parametrize("attack", ESCAPES)
 def test_a_template_cannot_reach_python_internals(repo: Path, attack: str) -> None:
     (repo / "templates" / "dossier.html").write_text(f"<p>before</p>\n{attack}\n", encoding="utf-8")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert f"{repo / 'templates' / 'dossier.html'}:2: not allowed in a template" in result.output
     assert not (repo / "PWNED").exists()
@@ -115,7 +113,7 @@ def test_a_sandbox_refusal_is_a_theme_error_naming_file_and_line(tmp_path: Path)
     theme.mkdir()
     (theme / "x.html").write_text("ok\n\n{{ cycler.__init__.__globals__ }}\n", encoding="utf-8")
     with pytest.raises(ThemeError, match=r"x\.html:3: not allowed in a template: .*unsafe"):
-        render_template(make_env([theme, builtin_theme()]), "x.html")
+        render_template(Theme((theme, builtin_folder())).new_env(), "x.html")
 
 
 def test_the_sandbox_still_lets_templates_use_views_extends_and_blocks(tmp_path: Path) -> None:
@@ -128,7 +126,10 @@ def test_the_sandbox_still_lets_templates_use_views_extends_and_blocks(tmp_path:
         encoding="utf-8",
     )
     brand = Brand(name="acme", font="Foo, bar")
-    assert render_template(make_env([theme, builtin_theme()]), "page.html", brand=brand) == "[Foo|bar ACME]"
+    assert (
+        render_template(Theme((theme, builtin_folder())).new_env(), "page.html", brand=brand)
+        == "[Foo|bar ACME]"
+    )
 
 
 # --- symlinks out of the repository ---------------------------------------------------------------------
@@ -136,7 +137,7 @@ def test_the_sandbox_still_lets_templates_use_views_extends_and_blocks(tmp_path:
 
 def test_a_template_symlinked_out_of_the_repository_is_refused(repo: Path, outside: Path) -> None:
     (repo / "templates" / "dossier.html").symlink_to(outside / "secret.txt")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "dossier.html: a symlink to a file outside the theme folder" in result.output
     assert_no_secret_in(repo)
@@ -144,7 +145,7 @@ def test_a_template_symlinked_out_of_the_repository_is_refused(repo: Path, outsi
 
 def test_an_included_template_symlinked_out_is_refused(repo: Path, outside: Path) -> None:
     (repo / "templates" / "macros.html").symlink_to(outside / "secret.txt")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "macros.html: a symlink to a file outside the theme folder" in result.output
     assert_no_secret_in(repo)
@@ -152,7 +153,7 @@ def test_an_included_template_symlinked_out_is_refused(repo: Path, outside: Path
 
 def test_a_template_symlinked_to_a_repository_file_outside_the_theme_is_refused(repo: Path) -> None:
     (repo / "templates" / "dossier.html").symlink_to(repo / "plans" / "acme.yaml")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "outside the theme folder" in result.output
 
@@ -165,7 +166,7 @@ def test_a_template_under_a_symlinked_folder_out_of_the_repository_is_refused(
     (repo / "templates" / "dossier.html").write_text(
         '{% include "kaplan-theme/dossier.html" %}', encoding="utf-8"
     )
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "outside the theme folder" in result.output
     assert_no_secret_in(repo)
@@ -176,7 +177,7 @@ def test_a_symlink_inside_the_theme_is_fine(repo: Path) -> None:
     real.mkdir()
     (real / "theme.css").write_text("/* OUR-LINKED-THEME */\n", encoding="utf-8")
     (repo / "templates" / "theme.css").symlink_to(real / "theme.css")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 0, result.output
     assert "OUR-LINKED-THEME" in (repo / "out" / "accounts" / "acme.html").read_text(encoding="utf-8")
 
@@ -184,7 +185,7 @@ def test_a_symlink_inside_the_theme_is_fine(repo: Path) -> None:
 def test_a_site_asset_symlinked_out_is_refused(repo: Path, outside: Path) -> None:
     (repo / "templates" / "site").mkdir()
     (repo / "templates" / "site" / "site.css").symlink_to(outside / "secret.txt")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "site.css: a symlink to a file outside the theme folder" in result.output
     assert_no_secret_in(repo)
@@ -194,7 +195,7 @@ def test_a_templates_folder_symlinked_out_of_the_repository_is_refused(repo: Pat
     (repo / "templates").rmdir()
     (outside / "dossier.html").write_text(SECRET, encoding="utf-8")
     (repo / "templates").symlink_to(outside, target_is_directory=True)
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 2
     assert "kaplan.yaml: templates: 'templates' is outside the repository" in result.output
     assert not (repo / "out" / "accounts").exists()
@@ -207,7 +208,7 @@ def test_the_pdf_fetcher_refuses_symlinks_out_of_its_theme(repo: Path, outside: 
     (theme / "plan.css").symlink_to(repo / "plans" / "acme.yaml")  # in the repository, not the theme
     (theme / "sub").symlink_to(outside, target_is_directory=True)
     os.mkfifo(theme / "pipe.css")
-    fetcher = _fetcher_class()([theme, builtin_theme()])
+    fetcher = _fetcher_class()(Theme((theme, builtin_folder())))
     assert fetcher.fetch((theme / "fine.css").as_uri()).read() == b"p { color: teal }\n"
     for name in ("out.css", "plan.css", "sub/secret.txt", "pipe.css"):
         with pytest.raises(BlockedURL):
@@ -223,11 +224,11 @@ def test_a_plan_symlinked_out_of_the_repository_is_an_error_finding(
         "plans/stolen.yaml:1:1: error syntax: plans/stolen.yaml is a symlink to a file outside "
         "the repository; kaplan does not read it"
     )
-    checked = run("check", "--today", TODAY)
+    checked = run_keeping_secret("check", "--today", TODAY.isoformat())
     assert checked.exit_code == 1
     assert message in checked.output
     assert "2 plans checked, 1 invalid" in checked.output
-    built = run(*BUILD)
+    built = run_keeping_secret(*BUILD)
     assert built.exit_code == 1
     assert message in built.output
     assert (repo / "out" / "accounts" / "acme.html").is_file()  # the other plan is still built
@@ -240,7 +241,7 @@ def test_a_plan_named_on_the_command_line_through_a_symlinked_folder_is_refused(
 ) -> None:
     write_yaml(outside / "stolen.yaml", make_plan(account={"name": SECRET}))
     (repo / "plans" / "elsewhere").symlink_to(outside, target_is_directory=True)
-    result = run("check", "plans/elsewhere/stolen.yaml", "--today", TODAY)
+    result = run_keeping_secret("check", "plans/elsewhere/stolen.yaml", "--today", TODAY.isoformat())
     assert result.exit_code == 1
     assert "leads through a symlinked folder to a file outside the repository" in result.output
 
@@ -249,13 +250,13 @@ def test_a_plan_symlinked_inside_the_repository_is_fine(repo: Path) -> None:
     (repo / "drafts").mkdir()
     (repo / "plans" / "acme.yaml").rename(repo / "drafts" / "acme.yaml")
     (repo / "plans" / "acme.yaml").symlink_to(repo / "drafts" / "acme.yaml")
-    result = run("check", "--today", TODAY)
+    result = run_keeping_secret("check", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
 
 
 def test_a_plans_folder_outside_the_repository_is_refused(repo: Path, outside: Path) -> None:
     (repo / "kaplan.yaml").write_text(f"plans: {outside}\n", encoding="utf-8")
-    result = run("check", "--today", TODAY)
+    result = run_keeping_secret("check", "--today", TODAY.isoformat())
     assert result.exit_code == 2
     assert f"kaplan.yaml: plans: '{outside}' is outside the repository" in result.output
 
@@ -300,7 +301,7 @@ def test_a_logo_symlinked_out_fails_the_build_with_one_line(repo: Path, outside:
     (outside / "logo.png").write_bytes(SECRET.encode())
     (repo / "logo.png").symlink_to(outside / "logo.png")
     (repo / "kaplan.yaml").write_text("brand: {logo: logo.png}\n", encoding="utf-8")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 1
     assert "brand.logo logo.png: the logo must be a file inside the repository" in result.output
     assert_no_secret_in(repo)
@@ -331,7 +332,9 @@ def test_the_output_folder_may_not_hold_the_sources(
     if (repo / "plans").is_dir() and "accounts" in config:
         (repo / "plans").rename(repo / "accounts")
     before = files_under(repo.parent)
-    result = run("build", *flag, "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY)
+    result = run_keeping_secret(
+        "build", *flag, "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY.isoformat()
+    )
     assert result.exit_code == 2, result.output
     assert words in result.output
     assert "set `out:` in kaplan.yaml or --out" in result.output
@@ -340,12 +343,12 @@ def test_the_output_folder_may_not_hold_the_sources(
 
 
 def test_check_out_folder_accepts_a_folder_of_its_own(repo: Path, tmp_path: Path) -> None:
-    project = load_project(repo)
+    project = load_workspace(repo)
     check_out_folder(project, repo / "build")
     check_out_folder(project, tmp_path / "elsewhere")
     elsewhere = project.config.model_copy(update={"plans": "../p", "templates": "../t"})
     with pytest.raises(UsageError, match=r"contains kaplan\.yaml"):
-        check_out_folder(Project(elsewhere, repo, project.file), repo)
+        check_out_folder(Workspace(elsewhere, repo, project.file), repo)
 
 
 # --- the templates folder -------------------------------------------------------------------------------
@@ -364,7 +367,7 @@ def test_a_templates_folder_outside_the_repository_or_holding_plans_is_refused(
     repo: Path, outside: Path, templates: str, words: str
 ) -> None:
     (repo / "kaplan.yaml").write_text(f"templates: '{templates}'\n", encoding="utf-8")
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 2, result.output
     assert f"kaplan.yaml: templates: '{templates}' {words}" in result.output
     assert not (repo / "out" / "accounts").exists()
@@ -375,7 +378,7 @@ def test_a_huge_templates_folder_is_refused(repo: Path) -> None:
     crowd.mkdir()
     for i in range(MAX_THEME_FILES + 1):
         (crowd / f"{i}.css").touch()
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 2, result.output
     assert f"holds more than {MAX_THEME_FILES} files" in result.output
     assert not (repo / "out" / "accounts").exists()
@@ -384,7 +387,7 @@ def test_a_huge_templates_folder_is_refused(repo: Path) -> None:
 def test_a_templates_folder_over_20_mb_is_refused(repo: Path) -> None:
     with (repo / "templates" / "font.ttf").open("wb") as handle:
         handle.truncate(21 * 1024 * 1024)  # sparse: its size counts, not its blocks
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 2, result.output
     assert "holds more than 20 MB" in result.output
 
@@ -416,9 +419,9 @@ def test_theme_files_stops_as_soon_as_the_limit_is_passed(
 
         return Counted()
 
-    monkeypatch.setattr("kaplan.documents.render.os.scandir", counting_scandir)
+    monkeypatch.setattr("kaplan.documents.theme.os.scandir", counting_scandir)
     with pytest.raises(ThemeFolderError):
-        theme_files(theme)
+        folder_files(theme)
     assert len(seen) == MAX_THEME_FILES + 1
 
 
@@ -434,14 +437,16 @@ def test_theme_files_is_sorted_bounded_and_symlink_safe(tmp_path: Path, outside:
     os.mkfifo(theme / "pipe.css")
     (theme / "__pycache__").mkdir()
     (theme / "__pycache__" / "x.pyc").write_bytes(b"")
-    names = [name for name, _ in theme_files(theme)]
+    names = [name for name, _ in folder_files(theme)]
     assert names == ["a.css", "b.css", "sub/a.html"]
-    assert [n for n, _ in theme_files(builtin_theme())] == sorted(n for n, _ in theme_files(builtin_theme()))
+    assert [n for n, _ in folder_files(builtin_folder())] == sorted(
+        n for n, _ in folder_files(builtin_folder())
+    )
 
 
 def test_theme_dirs_are_the_override_then_the_built_in_theme(repo: Path) -> None:
     (repo / "templates" / "theme.css").write_text("/* ours */", encoding="utf-8")
-    assert theme_dirs(load_project(repo)) == [repo / "templates", builtin_theme().resolve()]
+    assert list(Theme.of(load_workspace(repo)).folders) == [repo / "templates", builtin_folder().resolve()]
 
 
 # --- brand.font -----------------------------------------------------------------------------------------
@@ -467,10 +472,10 @@ def test_a_malicious_brand_font_is_a_schema_error_at_its_line(repo: Path, font: 
         + "\n",
         encoding="utf-8",
     )
-    checked = run("check", "--today", TODAY)
+    checked = run_keeping_secret("check", "--today", TODAY.isoformat())
     assert checked.exit_code == 1
     assert "kaplan.yaml:4:9: error schema: brand.font: " in checked.output, checked.output
-    built = run(*BUILD)
+    built = run_keeping_secret(*BUILD)
     assert built.exit_code == 1
     assert "kaplan.yaml:4:9: error schema: brand.font: " in built.output
     assert not (repo / "out").exists()
@@ -490,10 +495,10 @@ def test_a_font_family_list_is_accepted_and_written_as_css(repo: Path, font: str
     (repo / "kaplan.yaml").write_text(
         yaml.safe_dump({"brand": {"font": font}}, allow_unicode=True), encoding="utf-8"
     )
-    project = load_project(repo)
+    project = load_workspace(repo)
     assert project.findings == []
     assert css_font_family(project.config.brand.font) == css
-    result = run(*BUILD)
+    result = run_keeping_secret(*BUILD)
     assert result.exit_code == 0, result.output
     html = (repo / "out" / "accounts" / "acme.html").read_text(encoding="utf-8")
     assert html.count("</style>") == 1

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from kaplan.coach.health import Health, plan_health
 from kaplan.coach.rules import coaching_findings
-from kaplan.config import Project
-from kaplan.config import UsageError as UsageError  # its home moved to config; importers keep this name
+from kaplan.config import Workspace
+from kaplan.errors import UsageError
 from kaplan.plan.findings import Finding, sort_findings
 from kaplan.plan.load import LoadedPlan, load_plan, plan_id
+from kaplan.plan.meaning import plan_locale
 from kaplan.plan.yaml12 import LineMap
 
 
@@ -50,7 +51,7 @@ def plan_files_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def find_plan_files(paths: Sequence[str], project: Project) -> list[tuple[Path, str]]:
+def find_plan_files(paths: Sequence[str], project: Workspace) -> list[tuple[Path, str]]:
     """Plan files to work on, with the name to show for each (as the user gave it)."""
     found: list[tuple[Path, str]] = []
     if not paths:
@@ -93,7 +94,7 @@ def outside_finding(path: Path, shown: str, root: Path) -> Finding | None:
     return Finding(shown, 1, 1, "", "syntax", "error", message)
 
 
-def check_plan(path: Path, shown: str, project: Project, today: dt.date) -> CheckedPlan:
+def check_plan(path: Path, shown: str, project: Workspace, today: dt.date) -> CheckedPlan:
     """Load one plan and, when it is valid, coach it and score its health."""
     refused = outside_finding(path, shown, project.root)
     if refused is not None:
@@ -107,7 +108,7 @@ def check_plan(path: Path, shown: str, project: Project, today: dt.date) -> Chec
             shown,
             today,
             project.config.rules,
-            loaded.plan.plan.locale or project.config.locale,
+            plan_locale(loaded.plan, project.config.locale),
         )
         checked.findings += coaching
         checked.health = plan_health(loaded.plan, coaching)

@@ -67,7 +67,25 @@ def check_weasyprint() -> list[Check]:
             "apt-get install libharfbuzz-subset0",
         )
     )
+    checks.append(check_subset_fallback())
     return checks
+
+
+def check_subset_fallback() -> Check:
+    """Whether kaplan's fontTools fallback for fonts HarfBuzz cannot subset is installed in WeasyPrint."""
+    from kaplan.documents.pdf import _subset_fallback, subset_fallback_active
+
+    _subset_fallback()
+    active = subset_fallback_active()
+    return Check(
+        "Subset fallback",
+        active,
+        "active: fontTools subsets a font HarfBuzz leaves whole"
+        if active
+        else "inactive: this WeasyPrint lacks Font._harfbuzz_subset or _fonttools_subset; "
+        "a CJK font HarfBuzz cannot subset is embedded whole",
+        "pip install 'weasyprint>=70,<71'",
+    )
 
 
 def cjk_fonts() -> list[str]:

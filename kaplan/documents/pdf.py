@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from kaplan.files import NotReadable, read_regular, write_atomic
-
-MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # a whole theme's worth (render.MAX_THEME_BYTES)
+from kaplan.documents.theme import MAX_THEME_BYTES, Theme, ThemeError
+from kaplan.files import NotReadable, read_regular
 
 
 class BlockedURL(ValueError):
@@ -24,9 +22,10 @@ def _fetcher_class() -> type[Any]:
     class ThemeFetcher(URLFetcher):  # type: ignore[misc]
         """Serve files inside the theme folders and ``data:`` URIs; refuse everything else."""
 
-        def __init__(self, roots: Sequence[Path]) -> None:
+        def __init__(self, theme: Theme) -> None:
             super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
-            self.roots = [r.resolve() for r in roots]
+            self.theme = theme
+            self.roots = [r.resolve() for r in theme.folders]
             self.blocked: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -45,23 +44,51 @@ def _fetcher_class() -> type[Any]:
             """The theme file a URL path names and its bytes; None for anything else."""
             try:
                 # Resolved first: a symlink in a theme folder that points out of it names no theme file.
-                path = self.theme_file(Path(named).resolve())
-                return None if path is None else (path, read_regular(path, MAX_RESOURCE_BYTES))
-            except (OSError, RuntimeError, NotReadable):  # unreadable, a symlink loop, a FIFO or too big
+                path = Path(named).resolve()
+                names = (
+                    path.relative_to(root).as_posix() for root in self.roots if path.is_relative_to(root)
+                )
+                found = next((f for f in map(self.theme.find, names) if f is not None), None)
+                if found is None:
+                    return None
+                found = found.resolve()
+                return found, read_regular(found, MAX_THEME_BYTES)
+            except (OSError, RuntimeError, NotReadable, ThemeError):  # a symlink out or loop, a FIFO, too big
                 return None
 
-        def theme_file(self, path: Path) -> Path | None:
-            """The file a theme path names, looked up in every theme folder, overrides first."""
-            for root in self.roots:
-                if path.is_relative_to(root):
-                    relative = path.relative_to(root)
-                    for folder in self.roots:
-                        candidate = (folder / relative).resolve()
-                        if candidate.is_file() and candidate.is_relative_to(folder):
-                            return candidate
-            return None
-
     return ThemeFetcher
+
+
+class _ScreenOnlyCSS(logging.Filter):
+    """Drop WeasyPrint's warnings about CSS that only a screen uses, and keep every other.
+
+    Why: the built-in theme serves the HTML page too; WeasyPrint 70 cannot parse
+    ``@media screen and (max-width: …)`` nor ``position: sticky``, warns on every document, and a
+    print renderer skips both anyway. A real problem (a bad declaration, a missing font or image)
+    still reaches whatever handles the ``weasyprint`` logger.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if str(record.msg).startswith(("Invalid media type %r the whole @media", "Expected a media type")):
+            return not (args and str(args[0]).strip().startswith("screen"))
+        if str(record.msg).startswith("Ignored `%s:%s`") and len(args) > 1:
+            return not (args[0] == "position" and str(args[1]).strip() == "sticky")
+        return True
+
+
+def _quiet_known_noise() -> None:
+    """Install the filter of known noise on WeasyPrint's logger, once."""
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _ScreenOnlyCSS) for f in logger.filters):
+        logger.addFilter(_ScreenOnlyCSS())
+
+
+def subset_fallback_active() -> bool:
+    """Whether fontTools now steps in when HarfBuzz leaves a font whole (``kaplan doctor`` says)."""
+    from weasyprint.pdf import fonts
+
+    return bool(getattr(getattr(getattr(fonts, "Font", None), "_harfbuzz_subset", None), "kaplan", False))
 
 
 def _subset_fallback() -> None:
@@ -89,21 +116,15 @@ def _subset_fallback() -> None:
     font_class._harfbuzz_subset = subset
 
 
-def render_pdf(html: str, theme_roots: Sequence[Path]) -> bytes:
-    """The PDF bytes of an HTML document whose resources live in ``theme_roots``."""
+def render_pdf(html: str, theme: Theme) -> bytes:
+    """The PDF bytes of an HTML document whose resources are the files of ``theme``."""
     from weasyprint import HTML
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    _quiet_known_noise()
     _subset_fallback()
-    fetcher = _fetcher_class()(theme_roots)
-    base = theme_roots[0].resolve().as_uri() + "/"
+    fetcher = _fetcher_class()(theme)
+    base = theme.folders[0].resolve().as_uri() + "/"
     document = HTML(string=html, base_url=base, url_fetcher=fetcher)
     pdf = document.write_pdf(presentational_hints=False, attachments=[])
     assert isinstance(pdf, bytes)
     return pdf
-
-
-def write_pdf(html: str, out: Path, theme_roots: Sequence[Path]) -> Path:
-    """Render ``html`` and write the PDF atomically to ``out``."""
-    return write_atomic(out, render_pdf(html, theme_roots))

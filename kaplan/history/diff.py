@@ -7,7 +7,6 @@ never through a shell, and never in a way that writes to the repository, its ind
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -15,16 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kaplan.coach.check import UsageError
-from kaplan.config import CONFIG_NAME, Project
-from kaplan.history.changes import AccountDiff, Change, diff_loaded
+from kaplan.config import CONFIG_NAME, Workspace
+from kaplan.errors import UsageError
+from kaplan.history.changes import AccountDiff, diff_loaded
 from kaplan.history.git import GitError, cat_blobs, renamed_paths, run_git, toplevel
 from kaplan.plan.audience import Audience, for_audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.load import MAX_BYTES, LoadedPlan, file_name_findings, load_plan, load_plan_bytes
 from kaplan.plan.model import Locale, Plan
-
-FORMATS = ("text", "markdown", "json")
 
 
 @dataclass
@@ -56,17 +53,6 @@ class DiffReport:
                 for a in self.accounts
             ],
         }
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """A commit that touched a plan, with its changes by meaning (none for a wording edit)."""
-
-    commit: str
-    date: str
-    author: str
-    subject: str
-    changes: list[Change]
 
 
 @dataclass(frozen=True)
@@ -129,7 +115,7 @@ def _ls_tree(repo: Path, commit: str, scope: Scope) -> dict[str, tuple[str, int]
     return found
 
 
-def _load_blob(raw: bytes | None, size: int, path: str, shown: str) -> LoadedPlan:
+def load_blob(raw: bytes | None, size: int, path: str, shown: str) -> LoadedPlan:
     """Load a plan read from git as :func:`kaplan.plan.load.load_plan` loads one from disk."""
     ident = PurePosixPath(path).stem
     findings = file_name_findings(Path(path), shown)
@@ -191,7 +177,7 @@ class _Side:
         """The plan file, loaded and validated."""
         if self.commit is None:
             return load_plan(self.disk[path], self.shown(path))
-        return _load_blob(self.raw(path), self.blobs[path][1], path, self.shown(path))
+        return load_blob(self.raw(path), self.blobs[path][1], path, self.shown(path))
 
 
 def _renames(a: _Side, b: _Side, removed: list[str], added: list[str]) -> dict[str, str]:
@@ -222,10 +208,10 @@ def _audience_view(audience: Audience, now: Plan | None) -> Callable[[Plan], Pla
     if audience == "private":
         return None
 
-    def view(plan: Plan) -> Plan:
+    def narrow(plan: Plan) -> Plan:
         return for_audience(plan, audience, now=now).plan
 
-    return view
+    return narrow
 
 
 def _current(a: LoadedPlan | None, b: LoadedPlan | None, disk: Path | None) -> Plan | None:
@@ -240,9 +226,8 @@ def _current(a: LoadedPlan | None, b: LoadedPlan | None, disk: Path | None) -> P
     return None
 
 
-def _compare(
-    a: _Side, b: _Side, today: dt.date, locale: Locale, audience: Audience = "private"
-) -> list[AccountDiff]:
+def _pairs(a: _Side, b: _Side) -> list[tuple[str | None, str | None]]:
+    """The plan files to compare, paired across the sides (renames followed); unchanged blobs left out."""
     paths_a, paths_b = a.paths(), b.paths()
     removed, added = sorted(paths_a - paths_b), sorted(paths_b - paths_a)
     renames = _renames(a, b, removed, added)
@@ -251,22 +236,39 @@ def _compare(
     pairs += [(None, p) for p in added if p not in renames.values()]
     if b.commit is not None:  # an unchanged blob needs no reading
         pairs = [(pa, pb) for pa, pb in pairs if pa is None or pa != pb or a.blobs[pa] != b.blobs[pa]]
+    return pairs
+
+
+def _compare_pair(
+    a: _Side,
+    b: _Side,
+    pair: tuple[str | None, str | None],
+    today: dt.date,
+    locale: Locale,
+    audience: Audience,
+) -> AccountDiff | None:
+    """The changes of one plan file between the sides, as ``audience`` may see them."""
+    pa, pb = pair
+    if pa == pb and pa is not None and a.raw(pa) is not None and a.raw(pa) == b.raw(pa):
+        return None
+    loaded_a = a.load(pa) if pa is not None else None
+    loaded_b = b.load(pb) if pb is not None else None
+    disk = b.repo / (pb or pa or "") if b.commit is not None else None
+    narrow = _audience_view(audience, _current(loaded_a, loaded_b, disk))
+    account = diff_loaded(loaded_a, loaded_b, pair, (a.label, b.label), today, locale, narrow)
+    if account is not None and audience == "external":
+        account.findings = []  # findings are assessments, and may quote what partners may not see
+    return account
+
+
+def _compare(
+    a: _Side, b: _Side, today: dt.date, locale: Locale, audience: Audience = "private"
+) -> list[AccountDiff]:
+    pairs = _pairs(a, b)
     a.prefetch([pa for pa, _ in pairs if pa is not None])
     b.prefetch([pb for _, pb in pairs if pb is not None])
-    accounts = []
-    for pa, pb in pairs:
-        if pa == pb and pa is not None and a.raw(pa) is not None and a.raw(pa) == b.raw(pa):
-            continue
-        loaded_a = a.load(pa) if pa is not None else None
-        loaded_b = b.load(pb) if pb is not None else None
-        disk = b.repo / (pb or pa or "") if b.commit is not None else None
-        view = _audience_view(audience, _current(loaded_a, loaded_b, disk))
-        account = diff_loaded(loaded_a, loaded_b, (pa, pb), (a.label, b.label), today, locale, view)
-        if account is not None and view is not None and audience == "external":
-            account.findings = []  # findings are assessments, and may quote what partners may not see
-        if account is not None:
-            accounts.append(account)
-    return sorted(accounts, key=lambda x: (x.id, x.file))
+    found = (_compare_pair(a, b, pair, today, locale, audience) for pair in pairs)
+    return sorted((x for x in found if x is not None), key=lambda x: (x.id, x.file))
 
 
 def diff_revisions(
@@ -321,7 +323,7 @@ def split_arguments(args: Sequence[str], repo: Path, cwd: Path) -> tuple[str, st
     return (revs[0] if revs else "HEAD"), (revs[1] if len(revs) > 1 else None), rest
 
 
-def scope_for(paths: Sequence[str], project: Project, repo: Path, cwd: Path) -> Scope:
+def scope_for(paths: Sequence[str], project: Workspace, repo: Path, cwd: Path) -> Scope:
     """The plan files PATHs name (none: the configured plans folder), relative to the repository root."""
 
     def relative(target: Path, given: str) -> str:
@@ -344,7 +346,7 @@ def scope_for(paths: Sequence[str], project: Project, repo: Path, cwd: Path) -> 
 
 def compare_revisions(
     args: Sequence[str],
-    project: Project,
+    project: Workspace,
     today: dt.date,
     cwd: Path | None = None,
     audience: Audience = "internal",
@@ -364,161 +366,3 @@ def compare_revisions(
                 raise UsageError(f"'{given}'{maybe_rev} names no plan file or folder in {where}")
     scope = scope_for(paths, project, repo, cwd)
     return diff_revisions(repo, rev_a, rev_b, scope, today, project.config.locale, audience)
-
-
-def plan_history(
-    repo_root: Path,
-    plan_path: Path | str,
-    limit: int = 10,
-    *,
-    locale: Locale = "en",
-    view: Callable[[Plan], Plan] | None = None,
-) -> list[HistoryEntry]:
-    """The last ``limit`` commits that touched a plan (following renames), newest first.
-
-    Each has the author date (YYYY-MM-DD), the author's name, the subject and the changes by meaning
-    against the commit's first parent; "now overdue" is judged on the commit's date. ``plan_path`` is
-    relative to ``repo_root`` (or absolute). Without git, outside a repository, or for a plan git never
-    saw, the history is empty: no error.
-    """
-    try:
-        return _history(Path(repo_root), Path(plan_path), limit, locale, view)
-    except GitError:
-        return []
-
-
-def _history(
-    repo_root: Path, plan_path: Path, limit: int, locale: Locale, view: Callable[[Plan], Plan] | None
-) -> list[HistoryEntry]:
-    top = toplevel(repo_root)
-    try:
-        rel = (repo_root / plan_path).resolve().relative_to(top).as_posix()
-    except ValueError:
-        return []
-    out = run_git(
-        top,
-        *("log", "--follow", "-M", "--no-merges", "-z", "--name-status", "--date=short"),
-        *("--format=%x1e%H%x1f%ad%x1f%an%x1f%P%x1f%s", f"-n{max(limit, 0)}", "--", rel),
-    )
-    touches = []
-    for record in out.split(b"\x1e")[1:]:
-        header, _, status_part = record.partition(b"\0")
-        commit, date, author, parents, subject = (
-            header.decode("utf-8", "replace").split("\x1f", 4) + [""] * 5
-        )[:5]
-        tokens = [os.fsdecode(t) for t in status_part.lstrip(b"\n").split(b"\0") if t]
-        if len(tokens) >= 2:
-            touches.append(
-                _Touch(commit, date, author, parents, subject, tokens[0][:1], tokens[1], tokens[-1])
-            )
-    names = [n for t in touches for n in (t.name_a, t.name_b) if n]
-    blobs = dict(zip(names, cat_blobs(top, names), strict=True))
-    entries = []
-    for t in touches:
-        labels = (t.parent[:7], t.commit[:7])
-        sides = ((t.name_a, t.path_a, labels[0]), (t.name_b, t.path_b, labels[1]))
-        a, b = (_load_blob(blobs.get(n), 0, p, f"{label}:{p}") if n and p else None for n, p, label in sides)
-        try:
-            day = dt.date.fromisoformat(t.date)
-        except ValueError:
-            day = dt.date.today()
-        account = diff_loaded(a, b, (t.path_a, t.path_b), labels, day, locale, view)
-        entries.append(
-            HistoryEntry(t.commit, t.date, t.author, t.subject, account.changes if account else [])
-        )
-    return entries
-
-
-@dataclass(frozen=True)
-class _Touch:
-    """A commit of ``git log --follow``, and the plan's path before and after it."""
-
-    commit: str
-    date: str
-    author: str
-    parents: str
-    subject: str
-    status: str
-    old: str
-    new: str
-
-    @property
-    def parent(self) -> str:
-        return (self.parents.split() or [""])[0]
-
-    @property
-    def path_a(self) -> str | None:
-        # An added file (or a root commit) has no older side; a deleted one no newer side.
-        return self.old if self.status != "A" and self.parent else None
-
-    @property
-    def path_b(self) -> str | None:
-        return self.new if self.status != "D" else None
-
-    @property
-    def name_a(self) -> str:
-        return f"{self.parent}:{self.path_a}" if self.path_a else ""
-
-    @property
-    def name_b(self) -> str:
-        return f"{self.commit}:{self.path_b}" if self.path_b else ""
-
-
-# --- output formats ------------------------------------------------------------------------------
-
-
-def _sides(report: DiffReport) -> str:
-    return f"{report.rev_a} → {report.rev_b if report.rev_b is not None else 'working tree'}"
-
-
-def format_text(report: DiffReport) -> str:
-    """An account header line, then one line per change (its kind, then its message)."""
-    width = max((len(c.kind) for a in report.accounts for c in a.changes), default=0)
-    lines: list[str] = []
-    for account in report.accounts:
-        lines.append(f"{account.name} ({account.file})")
-        lines += [f"  {c.kind:<{width}}  {c.message}" for c in account.changes]
-        lines += [f"  {f.text()}" for f in account.findings]
-    plans, changes = len(report.accounts), sum(len(a.changes) for a in report.accounts)
-    if plans:
-        lines.append(
-            f"{plans} plan{'s' * (plans != 1)} changed, {changes} change{'s' * (changes != 1)}: {_sides(report)}"
-        )
-    else:
-        lines.append(f"no plan changes: {_sides(report)}")
-    return "\n".join(lines) + "\n"
-
-
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~"})
-
-
-def _md(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
-
-
-def format_markdown(report: DiffReport) -> str:
-    """A heading per account and a bullet per change, ready to paste in a pull-request comment."""
-    to = f"`{report.rev_b}`" if report.rev_b is not None else "working tree"
-    out = [f"## Plan changes: `{report.rev_a}` → {to}", ""]
-    if not report.accounts:
-        out += ["No plan changes.", ""]
-    for account in report.accounts:
-        out += [f"### {_md(account.name)} (`{account.file}`)", ""]
-        out += [f"- {_md(c.message)}" for c in account.changes]
-        if account.findings:
-            out += ["", "Findings:", ""]
-            for f in account.findings:
-                where = f" `{f.path}`" if f.path else ""
-                out.append(f"- `{f.file}:{f.line}:{f.column}` {f.severity} {f.code}{where}: {_md(f.message)}")
-        out.append("")
-    return "\n".join(out)
-
-
-def format_json(report: DiffReport) -> str:
-    """The report as JSON (:meth:`DiffReport.as_dict`)."""
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
-def format_report(report: DiffReport, fmt: str) -> str:
-    """The report in one of :data:`FORMATS`."""
-    return {"text": format_text, "markdown": format_markdown, "json": format_json}[fmt](report)

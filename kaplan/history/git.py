@@ -9,7 +9,11 @@ from pathlib import Path
 
 
 class GitError(Exception):
-    """Git failed, or could not be run at all (``missing``)."""
+    """Git failed, or could not be run at all (``missing``).
+
+    Not a :class:`~kaplan.errors.KaplanError` on purpose: callers catch it and decide what it means
+    (no repository: a usage error; no history: an empty one). One that escapes is a bug.
+    """
 
     def __init__(self, message: str, missing: bool = False) -> None:
         super().__init__(message)

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from kaplan.plan.findings import Finding
 from kaplan.plan.messages import format_path
-from kaplan.plan.model import Item, Plan
+from kaplan.plan.model import Action, Item, Plan
 
 Audience = Literal["private", "internal", "external"]
 AUDIENCES: tuple[Audience, ...] = ("private", "internal", "external")
@@ -124,35 +124,47 @@ def for_audience(plan: Plan, audience: Audience, now: Plan | None = None) -> Fil
         plan = with_current_flags(plan, now)
     # Paths and names are taken from the plan as written, so they match the findings' paths.
     dropped: list[str] = []
-    visible = _drop_private(plan, (), dropped)
-    names = {
-        item.name
-        for section in (plan.people, plan.projects, plan.competitors, plan.team)
-        for item in section
-        if item.private
-    }
-    for i, person in enumerate(plan.people):
-        if not person.private and person.personal is not None:
-            dropped.append(format_path(("people", i, "personal")))
-    dropped += [
+    visible = _without_personal(_drop_private(plan, (), dropped))
+    dropped += _personal_paths(plan)
+    if audience == "external":
+        visible = partner_edition(visible)
+    visible = _prune_references(visible)
+    return Filtered(visible, audience, dropped, _private_names(plan))
+
+
+def _private_names(plan: Plan) -> set[str]:
+    """The names of the private people, projects, competitors and team members."""
+    sections = (plan.people, plan.projects, plan.competitors, plan.team)
+    return {item.name for section in sections for item in section if item.private}
+
+
+def _personal_paths(plan: Plan) -> list[str]:
+    """Where the personal content of the items that are not private anyway is written."""
+    paths = [
+        format_path(("people", i, "personal"))
+        for i, person in enumerate(plan.people)
+        if not person.private and person.personal is not None
+    ]
+    paths += [
         format_path(("needs", i)) for i, n in enumerate(plan.needs) if not n.private and n.kind == "personal"
     ]
-    dropped += [
+    paths += [
         format_path(("cruxes", i))
         for i, c in enumerate(plan.cruxes)
         if not c.private and c.kind == "personal"
     ]
-    visible = _replace(
-        visible,
-        people=[_replace(p, personal=None) for p in visible.people],
-        needs=[n for n in visible.needs if n.kind != "personal"],
-        cruxes=[c for c in visible.cruxes if c.kind != "personal"],
-        projects=[_without_personal_wins(p) for p in visible.projects],
+    return paths
+
+
+def _without_personal(plan: Plan) -> Plan:
+    """No personal profiles, personal needs, personal cruxes or personal wins."""
+    return _replace(
+        plan,
+        people=[_replace(p, personal=None) for p in plan.people],
+        needs=[n for n in plan.needs if n.kind != "personal"],
+        cruxes=[c for c in plan.cruxes if c.kind != "personal"],
+        projects=[_without_personal_wins(p) for p in plan.projects],
     )
-    if audience == "external":
-        visible = partner_edition(visible)
-    visible = _prune_references(visible)
-    return Filtered(visible, audience, dropped, names)
 
 
 def _without_personal_wins(project: Any) -> Any:
@@ -273,56 +285,80 @@ def _flag(old: M, now: BaseModel) -> M:
             if new is not value:
                 update[name] = new
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            matches = {_identity(c): c for c in current or () if isinstance(c, BaseModel)}
-            items = []
-            for item in value:
-                match = matches.get(_identity(item))
-                if match is None:
-                    items.append(item)
-                elif _hidden_now(match) and isinstance(item, Item):
-                    items.append(item.model_copy(update={"private": True}))
-                else:
-                    items.append(_flag(item, match))
+            items = _flag_items(value, current)
             if any(a is not b for a, b in zip(items, value, strict=True)):
                 update[name] = items
     return old.model_copy(update=update) if update else old
 
 
+def _flag_items(value: list[Any], current: Any) -> list[Any]:
+    """The items of an old list, each flagged as its match (by identity) in the current list."""
+    matches = {_identity(c): c for c in current or () if isinstance(c, BaseModel)}
+    items = []
+    for item in value:
+        match = matches.get(_identity(item))
+        if match is None:
+            items.append(item)
+        elif _hidden_now(match) and isinstance(item, Item):
+            items.append(item.model_copy(update={"private": True}))
+        else:
+            items.append(_flag(item, match))
+    return items
+
+
 # --- references --------------------------------------------------------------------------------------
 
 
-def _prune_references(plan: Plan) -> Plan:
-    """Remove references whose target was dropped, so nothing renders a dropped id."""
+@dataclass(frozen=True)
+class _Ids:
+    """The ids a reference may still name, by what they are."""
+
+    people: set[str]
+    team: set[str]
+    competitors: set[str]
+    projects: set[str]
+    every: set[str]
+
+
+def _ids(plan: Plan) -> _Ids:
     people = {p.id for p in plan.people}
     team = {t.id for t in plan.team}
     competitors = {c.id for c in plan.competitors}
     projects = {p.id for p in plan.projects}
-    every = people | team | competitors | projects | {n.id for n in plan.needs} | {c.id for c in plan.cruxes}
-    every |= {a.id for a in plan.actions}
+    others = [n.id for n in plan.needs] + [c.id for c in plan.cruxes] + [a.id for a in plan.actions]
+    return _Ids(people, team, competitors, projects, people | team | competitors | projects | set(others))
 
-    def keep(ref: str | None, allowed: set[str]) -> str | None:
-        return ref if ref in allowed else None
 
+def _keep(ref: str | None, allowed: set[str]) -> str | None:
+    return ref if ref in allowed else None
+
+
+def _prune_references(plan: Plan) -> Plan:
+    """Remove references whose target was dropped, so nothing renders a dropped id."""
+    ids = _ids(plan)
+    people, competitors = ids.people, ids.competitors
     return _replace(
         plan,
-        plan=_replace(plan.plan, owner=keep(plan.plan.owner, team)),
-        people=[_replace(p, reports_to=keep(p.reports_to, people)) for p in plan.people],
+        plan=_replace(plan.plan, owner=_keep(plan.plan.owner, ids.team)),
+        people=[_replace(p, reports_to=_keep(p.reports_to, people)) for p in plan.people],
         relationships=[r for r in plan.relationships if r.from_ in people and r.to in people],
         installed_base=[b for b in plan.installed_base if b.vendor == "us" or b.vendor in competitors],
         needs=[
-            _replace(n, holder=keep(n.holder, people), project=keep(n.project, projects)) for n in plan.needs
+            _replace(n, holder=_keep(n.holder, people), project=_keep(n.project, ids.projects))
+            for n in plan.needs
         ],
         projects=[_prune_project(p, people, competitors) for p in plan.projects],
-        cruxes=[_replace(c, refs=[r for r in c.refs if r in every]) for c in plan.cruxes],
-        actions=[
-            _replace(
-                a,
-                owner=keep(a.owner, team),
-                person=keep(a.person, people),
-                project=keep(a.project, projects),
-            )
-            for a in plan.actions
-        ],
+        cruxes=[_replace(c, refs=[r for r in c.refs if r in ids.every]) for c in plan.cruxes],
+        actions=[_prune_action(a, ids) for a in plan.actions],
+    )
+
+
+def _prune_action(action: Action, ids: _Ids) -> Action:
+    return _replace(
+        action,
+        owner=_keep(action.owner, ids.team),
+        person=_keep(action.person, ids.people),
+        project=_keep(action.project, ids.projects),
     )
 
 

@@ -9,7 +9,17 @@ from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-STRUCTURAL_CODES = ("syntax", "schema", "ref", "dup-id", "cycle", "file-name")
+# Structural codes: always errors, they stop a plan from being built; `kaplan rules` lists them
+# beside the coaching rules. Code → what it means.
+STRUCTURAL: dict[str, str] = {
+    "syntax": "YAML syntax error, duplicate key, anchor/alias/tag, or a file over 5 MB",
+    "schema": "wrong type, value not allowed, required key missing, or unknown key",
+    "ref": "a reference names an id that does not exist (or of the wrong kind)",
+    "dup-id": "the same id used twice (all sections share one namespace)",
+    "cycle": "reports_to goes round in a circle",
+    "file-name": "the file name is not a valid account id (a-z, 0-9, hyphens, .yaml)",
+}
+STRUCTURAL_CODES = tuple(STRUCTURAL)
 
 
 @dataclass(frozen=True, order=True)

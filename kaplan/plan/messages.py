@@ -136,55 +136,76 @@ _NUMBER_ERRORS = frozenset(
 )
 
 
+# Errors that say only "this is not the kind of value expected here": kind → message about {got}.
+_TYPE_MESSAGES = {
+    **dict.fromkeys(
+        ("bool_type", "bool_parsing"), "expected true or false, got {got} (only true and false are booleans)"
+    ),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "expected a whole number, got {got}"),
+    **dict.fromkeys(("float_type", "float_parsing", "finite_number"), "expected a number, got {got}"),
+    "string_type": "expected text, got {got}",
+    **dict.fromkeys(
+        ("model_type", "model_attributes_type", "dict_type"),
+        "expected a mapping of `key: value` lines, got {got}",
+    ),
+    **dict.fromkeys(("list_type", "tuple_type"), "expected a list (one `- item` per line), got {got}"),
+}
+
+
 def _message(err: Any, root: type[BaseModel]) -> tuple[str, bool]:
     """Say what is wrong and how to fix it; also whether to point at the key."""
     kind = err["type"]
     loc = err["loc"]
     value = err.get("input")
-    ctx = err.get("ctx") or {}
     got = _describe(value)
     if isinstance(value, LargeNumber) and kind in _NUMBER_ERRORS:
         return f"{got} is too large: write at most {MAX_DIGITS} digits", False
     if kind == "missing":
         return f"missing required key '{loc[-1]}': add `{loc[-1]}:` here", True
     if kind == "extra_forbidden":
-        model = model_at(root, loc[:-1])
-        keys = allowed_keys(model) if model else []
-        hint = did_you_mean(str(loc[-1]), keys)
-        listing = f" Allowed keys: {', '.join(keys)}." if keys and not hint else ""
-        return f"unknown key '{loc[-1]}'{hint}{listing}", True
+        return _unknown_key(loc, root), True
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind].format(got=got), False
+    return _value_message(err, got), False
+
+
+def _unknown_key(loc: Any, root: type[BaseModel]) -> str:
+    model = model_at(root, loc[:-1])
+    keys = allowed_keys(model) if model else []
+    hint = did_you_mean(str(loc[-1]), keys)
+    listing = f" Allowed keys: {', '.join(keys)}." if keys and not hint else ""
+    return f"unknown key '{loc[-1]}'{hint}{listing}"
+
+
+def _value_message(err: Any, got: str) -> str:
+    """What is wrong with a value of the right kind: not a choice, out of bounds, of the wrong form…"""
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "literal_error":
-        choices = _literal_choices(ctx)
-        if choices:
-            hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-            return f"{got} is not one of {', '.join(choices)}{hint}", False
-        return f"{got} is not allowed here: expected {ctx.get('expected')}", False
-    if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {got} (only true and false are booleans)", False
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {got}", False
-    if kind in ("float_type", "float_parsing", "finite_number"):
-        return f"expected a number, got {got}", False
-    if kind in ("string_type",):
-        return f"expected text, got {got}", False
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of `key: value` lines, got {got}", False
-    if kind in ("list_type", "tuple_type"):
-        return f"expected a list (one `- item` per line), got {got}", False
+        return _choice_message(value, got, ctx)
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{got} is too small: it must be at least {ctx.get('ge', ctx.get('gt'))}", False
+        return f"{got} is too small: it must be at least {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
-        return f"{got} is too large: it must be at most {ctx.get('le', ctx.get('lt'))}", False
+        return f"{got} is too large: it must be at most {ctx.get('le', ctx.get('lt'))}"
     if kind == "string_pattern_mismatch":
         if "http" in str(ctx.get("pattern", "")):
-            return f"{got} is not a web address: write it as https://…", False
-        return f"{got} does not have the expected form ({ctx.get('pattern')})", False
+            return f"{got} is not a web address: write it as https://…"
+        return f"{got} does not have the expected form ({ctx.get('pattern')})"
     if kind == "value_error":
         message = str(err["msg"]).removeprefix("Value error, ")
         if isinstance(value, str) and len(value) > 60:  # the model's messages quote the whole value
             message = message.replace(repr(value), got)
-        return message, False
-    return f"{err['msg']} (got {got})", False
+        return message
+    return f"{err['msg']} (got {got})"
+
+
+def _choice_message(value: Any, got: str, ctx: dict[str, Any]) -> str:
+    choices = _literal_choices(ctx)
+    if choices:
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return f"{got} is not one of {', '.join(choices)}{hint}"
+    return f"{got} is not allowed here: expected {ctx.get('expected')}"
 
 
 def validation_findings(

@@ -6,22 +6,10 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
+from kaplan.errors import KaplanError, UsageError
 from kaplan.files import write_atomic
 from kaplan.plan.findings import printable
 from kaplan.plan.model import RESERVED_IDS, SLUG_RE
-
-
-class StarterError(Exception):
-    """The starter could not be written (bad id, file exists)."""
-
-
-class StarterInputError(StarterError):
-    """The id or the name given cannot make a plan: a usage error. ``field`` is "id" or "name"."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 # YAML's own escapes for the characters that must not appear raw in a double-quoted scalar.
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -50,27 +38,27 @@ def starter_text(ident: str, name: str | None, locale: str, today: dt.date) -> s
 def write_starter(
     folder: Path, ident: str, name: str | None, locale: str, today: dt.date | None = None
 ) -> Path:
-    """Write ``folder/ID.yaml``; refuse a bad id or name, or an existing file."""
+    """Write ``folder/ID.yaml``; refuse a bad id or name (:class:`UsageError`), or an existing file."""
     if not SLUG_RE.match(ident) or ident in RESERVED_IDS:
-        raise StarterInputError(
+        raise UsageError(
             f"'{printable(ident)}' is not a valid account id: use lowercase a-z, 0-9 and hyphens, "
             "like 'anshan-steel'",
-            "id",
+            param="id",
         )
     if name is not None and not _is_utf8(name):
         # Bytes the terminal could not decode arrive as lone surrogates, which no UTF-8 file can hold.
-        raise StarterInputError(
+        raise UsageError(
             f"'{printable(name)}' is not valid UTF-8 text: set your terminal to UTF-8, "
             "or write the name in the plan afterwards",
-            "name",
+            param="name",
         )
     path = folder / f"{ident}.yaml"
     if path.exists():
-        raise StarterError(f"{path} already exists: kaplan new never overwrites a plan")
+        raise KaplanError(f"{path} already exists: kaplan new never overwrites a plan")
     try:
         return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today()))
     except OSError as exc:
-        raise StarterError(f"cannot write {path}: {exc.strerror}") from None
+        raise KaplanError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def _is_utf8(text: str) -> bool:

@@ -104,15 +104,27 @@ def resolve_plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        digits = text.lstrip("+-")
-        if len(digits) > 1 and digits[0] == "0":
-            return text
-        return int(text) if len(digits) <= MAX_DIGITS else LargeNumber(text)
+        return _decimal(text)
     if _OCT.match(text) or _HEX.match(text):
-        # Checked by length before converting: a 5 MB hex literal must not become an int.
-        base, room = (8, 21) if text[1] == "o" else (16, 15)
-        value = int(text[2:], base) if len(text) - 2 <= room else _LIMIT
-        return value if value < _LIMIT else LargeNumber(text)
+        return _octal_or_hex(text)
+    return _real_or_text(text)
+
+
+def _decimal(text: str) -> int | str:
+    digits = text.lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0":
+        return text
+    return int(text) if len(digits) <= MAX_DIGITS else LargeNumber(text)
+
+
+def _octal_or_hex(text: str) -> int | str:
+    # Checked by length before converting: a 5 MB hex literal must not become an int.
+    base, room = (8, 21) if text[1] == "o" else (16, 15)
+    value = int(text[2:], base) if len(text) - 2 <= room else _LIMIT
+    return value if value < _LIMIT else LargeNumber(text)
+
+
+def _real_or_text(text: str) -> float | str:
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
         number = float(text)
         return number if math.isfinite(number) else LargeNumber(text)
@@ -136,120 +148,156 @@ def _events(text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-def read_yaml(text: str) -> YamlDoc:
-    """Read one YAML document into dicts, lists and scalars, with a line map."""
-    lines = LineMap()
-    problems: list[YamlProblem] = []
-    root: Any = None
-    # Each frame: [container, path, pending key or None, key position]
-    stack: list[list[Any]] = []
-    documents = 0
+_NODES = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
 
-    def add(value: Any, start: tuple[int, int]) -> PathKey | None:
+
+@dataclass
+class _Frame:
+    """A mapping or list being filled: where it is, and (a mapping) the key waiting for its value."""
+
+    container: dict[str, Any] | list[Any]
+    path: PathKey
+    key: str | None = None
+    key_pos: tuple[int, int] = (1, 1)
+
+
+@dataclass
+class _Builder:
+    """Builds the data and its line map from libyaml's events, noting every problem on the way."""
+
+    lines: LineMap = field(default_factory=LineMap)
+    problems: list[YamlProblem] = field(default_factory=list)
+    root: Any = None
+    stack: list[_Frame] = field(default_factory=list)
+    documents: int = 0
+
+    def problem(self, start: tuple[int, int], message: str) -> None:
+        self.problems.append(YamlProblem(*start, message))
+
+    def feed(self, event: Any) -> bool:
+        """Take one event; False once reading must stop (a second document)."""
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self.problem(_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
+                return False
+        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            self.stack.pop()
+        elif kind in _NODES:
+            self.node(event, kind)
+        return True
+
+    def expects_key(self) -> bool:
+        """Whether the next node is a mapping's key."""
+        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and self.stack[-1].key is None
+
+    def node(self, event: Any, kind: type) -> None:
+        """A scalar, alias, or the start of a mapping or list."""
+        start = _pos(event.start_mark)
+        is_key = self.expects_key()
+        if kind is yaml.AliasEvent:
+            self.problem(start, f"aliases (*{event.anchor}) are not allowed: write the value out")
+            self.add("?" if is_key else None, start)
+            return
+        if event.anchor is not None:
+            self.problem(start, f"anchors (&{event.anchor}) are not allowed: remove it")
+        if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
+            self.problem(start, f"tags ({event.tag}) are not allowed: remove it")
+        if kind is yaml.ScalarEvent:
+            plain = not event.style and event.implicit[0] and event.tag is None
+            self.add(resolve_plain(event.value) if plain and not is_key else event.value, start)
+            return
+        container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
+        path = self.add(container, start)
+        self.stack.append(_Frame(container, path if path is not None else ("?",)))
+
+    def add(self, value: Any, start: tuple[int, int]) -> PathKey | None:
         """Put a value in the current container; return its path, or None if it was a key."""
-        nonlocal root
-        if not stack:
-            root = value
-            lines.marks[()] = Mark(*start, *start)
+        if not self.stack:
+            self.root = value
+            self.lines.marks[()] = Mark(*start, *start)
             return ()
-        frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            child = (*path, len(container))
-            container.append(value)
-            lines.marks[child] = Mark(*start, *start)
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            child = (*frame.path, len(frame.container))
+            frame.container.append(value)
+            self.lines.marks[child] = Mark(*start, *start)
             return child
-        if frame[2] is None:
-            key = value
-            if not isinstance(key, str):
-                problems.append(YamlProblem(*start, "a key must be plain text, not a list or mapping"))
-                key = "?"
-            if key in container:
-                first = lines.marks[(*path, key)]
-                problems.append(
-                    YamlProblem(
-                        *start,
-                        f"duplicate key '{key}' (first written at line {first.key_line}); keep one of them",
-                    )
-                )
-            frame[2], frame[3] = key, start
+        if frame.key is None:
+            self.take_key(frame, value, start)
             return None
-        key, key_pos = frame[2], frame[3]
-        frame[2] = None
-        if key in container:
+        key, frame.key = frame.key, None
+        return self.set_value(frame.container, (*frame.path, key), frame.key_pos, value, start)
+
+    def take_key(self, frame: _Frame, value: Any, start: tuple[int, int]) -> None:
+        """Hold a mapping's key until its value comes; note a key that is not text or written twice."""
+        key = value
+        if not isinstance(key, str):
+            self.problem(start, "a key must be plain text, not a list or mapping")
+            key = "?"
+        if key in frame.container:
+            first = self.lines.marks[(*frame.path, key)]
+            self.problem(
+                start, f"duplicate key '{key}' (first written at line {first.key_line}); keep one of them"
+            )
+        frame.key, frame.key_pos = key, start
+
+    def set_value(
+        self,
+        mapping: dict[str, Any],
+        child: PathKey,
+        key_pos: tuple[int, int],
+        value: Any,
+        start: tuple[int, int],
+    ) -> PathKey:
+        """Put the value of a key (the last part of ``child``) in its mapping, unless the key was written twice."""
+        key = str(child[-1])
+        if key in mapping:
             # A dropped duplicate: whatever is under it must not move the kept value's marks.
-            return (_DROPPED, *path, key)
-        child = (*path, key)
-        container[key] = value
-        lines.marks[child] = Mark(key_pos[0], key_pos[1], start[0], start[1])
+            return (_DROPPED, *child)
+        mapping[key] = value
+        self.lines.marks[child] = Mark(key_pos[0], key_pos[1], start[0], start[1])
         return child
 
+
+def read_yaml(text: str) -> YamlDoc:
+    """Read one YAML document into dicts, lists and scalars, with a line map."""
+    builder = _Builder()
     try:
         for event in _events(text):
-            kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    problems.append(
-                        YamlProblem(*_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
-                    )
-                    break
-                continue
-            if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                stack.pop()
-                continue
-            if kind not in (
-                yaml.ScalarEvent,
-                yaml.MappingStartEvent,
-                yaml.SequenceStartEvent,
-                yaml.AliasEvent,
-            ):
-                continue
-            start = _pos(event.start_mark)
-            is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
-            if kind is yaml.AliasEvent:
-                problems.append(
-                    YamlProblem(*start, f"aliases (*{event.anchor}) are not allowed: write the value out")
-                )
-                add("?" if is_key else None, start)
-                continue
-            if event.anchor is not None:
-                problems.append(YamlProblem(*start, f"anchors (&{event.anchor}) are not allowed: remove it"))
-            if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
-                problems.append(YamlProblem(*start, f"tags ({event.tag}) are not allowed: remove it"))
-            if kind is yaml.ScalarEvent:
-                plain = not event.style and event.implicit[0] and event.tag is None
-                value = resolve_plain(event.value) if plain and not is_key else event.value
-                add(value, start)
-            elif kind is yaml.MappingStartEvent:
-                container: dict[str, Any] | list[Any] = {}
-                path = add(container, start)
-                stack.append([container, path if path is not None else ("?",), None, None])
-            else:
-                container = []
-                path = add(container, start)
-                stack.append([container, path if path is not None else ("?",), None, None])
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = _pos(mark) if mark is not None else (1, 1)
-        last = text.count("\n") + 1
-        if line > last:  # the parser's end-of-file mark can sit past the last line
-            line, column = last, len(text.rsplit("\n", 1)[-1]) + 1
-        what = exc.problem or exc.context or "invalid YAML"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        problems.append(YamlProblem(line, column, f"YAML syntax: {what}{context}"))
-        return YamlDoc(None, lines, problems)
-    except yaml.reader.ReaderError as exc:
-        # libyaml counts a reader error's position in bytes.
-        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        problems.append(
-            YamlProblem(line, column, f"the character U+{code:04X} is not allowed in YAML text: remove it")
-        )
-        return YamlDoc(None, lines, problems)
+            if not builder.feed(event):
+                break
     except yaml.YAMLError as exc:
-        problems.append(YamlProblem(1, 1, f"YAML syntax: {str(exc).splitlines()[0]}"))
-        return YamlDoc(None, lines, problems)
-    return YamlDoc(root, lines, problems)
+        builder.problems.append(_error_problem(exc, text))
+        return YamlDoc(None, builder.lines, builder.problems)
+    return YamlDoc(builder.root, builder.lines, builder.problems)
+
+
+def _error_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    """The problem that stopped the parser, at its line and column."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_problem(exc, text)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _character_problem(exc, text)
+    return YamlProblem(1, 1, f"YAML syntax: {str(exc).splitlines()[0]}")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = _pos(mark) if mark is not None else (1, 1)
+    last = text.count("\n") + 1
+    if line > last:  # the parser's end-of-file mark can sit past the last line
+        line, column = last, len(text.rsplit("\n", 1)[-1]) + 1
+    what = exc.problem or exc.context or "invalid YAML"
+    context = f" ({exc.context})" if exc.context and exc.problem else ""
+    return YamlProblem(line, column, f"YAML syntax: {what}{context}")
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    # libyaml counts a reader error's position in bytes.
+    before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(line, column, f"the character U+{code:04X} is not allowed in YAML text: remove it")

@@ -1,42 +1,20 @@
-"""Building one plan's documents: dossier (HTML, PDF) and briefing, one plan per task."""
+"""The whole build: every plan built or taken from the cache, OUT tidied for the audience, then the site."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
-from kaplan.coach.check import CheckedPlan, check_plan
-from kaplan.config import Brand, Project
-from kaplan.documents.charts import figures as charts
-from kaplan.documents.pdf import render_pdf
-from kaplan.documents.render import (
-    Charts,
-    DocumentView,
-    Links,
-    ThemeError,
-    build_view,
-    render_brief,
-    render_dossier,
-    theme_dirs,
-    theme_env,
-    theme_files,
-)
-from kaplan.files import write_atomic, write_together
-from kaplan.history.diff import HistoryEntry, plan_history
+from kaplan.config import Workspace
+from kaplan.documents.theme import Theme, ThemeError
+from kaplan.errors import KaplanError
+from kaplan.files import write_atomic
 from kaplan.history.git import head_blobs
-from kaplan.plan.audience import Audience, Filtered, for_audience
-from kaplan.plan.findings import Finding
 from kaplan.plan.load import MAX_BYTES, plan_id
-from kaplan.plan.model import Locale, Plan
 from kaplan.site.cache import (
     MANIFEST,
     Index,
@@ -44,234 +22,30 @@ from kaplan.site.cache import (
     PlanRecord,
     SiteRecord,
     context_hash,
-    digest_of,
     file_identity,
     is_bookkeeping,
     load_record,
     load_site_record,
-    plan_key,
     plan_record_json,
     record_idents,
     record_path,
     site_record_json,
     trusted,
 )
-from kaplan.site.pages import AccountSummary, summarize, write_site
+from kaplan.site.pages import AccountSummary, write_site
+from kaplan.site.tasks import (
+    BuildOptions,
+    PlanResult,
+    PlanTask,
+    account_dir,
+    edition,
+    make_task,
+    run_tasks,
+)
 
-HISTORY_COMMITS = 10
-SUFFIXES = (".html", ".pdf", ".brief.pdf")
 # The site's own places in OUT: after a build each holds only files kaplan can vouch for.
 SITE_FILES = ("index.html", "portfolio.html", "portfolio.json", "portfolio.pdf", "calendar.ics")
 SITE_DIRS = ("assets", "calendar")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What a build makes, and where."""
-
-    out: Path
-    html: bool = True
-    pdf: bool = True
-    brief: bool = True
-    site: bool = False
-    audience: Audience = "internal"
-    today: dt.date = field(default_factory=dt.date.today)
-    shard: tuple[int, int] | None = None
-
-
-@dataclass
-class PlanResult:
-    """What building one plan gave: the files written, or why it failed."""
-
-    ident: str
-    file: str
-    findings: list[Finding] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    error: str | None = None
-    write_failed: bool = False
-    skipped: bool = False
-    outputs: dict[str, Output] | None = None  # what the plan's record now vouches for, when built
-    record: dict[str, Any] | None = None  # that record, as written
-    summary: AccountSummary | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the plan was valid and every output was written."""
-        return self.error is None and not any(f.structural for f in self.findings)
-
-
-def account_dir(out: Path) -> Path:
-    """Where dossiers and briefings go."""
-    return out / "accounts"
-
-
-def output_path(out: Path, ident: str, suffix: str) -> Path:
-    """``OUT/accounts/ID{suffix}``, refusing any id that would leave the output folder."""
-    folder = account_dir(out).resolve()
-    path = (folder / f"{ident}{suffix}").resolve()
-    if path.parent != folder:
-        raise ValueError(f"refusing to write outside {folder}: {ident!r}")
-    return path
-
-
-def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
-    """The SVG charts of a dossier, drawn in the brand's colours and font."""
-    # SVG text names one family: the brand's first, before the built-in fonts.
-    font = next(iter(brand.font_families), None)
-    primary, accent = brand.primary, brand.accent
-    return Charts(
-        org=[
-            Markup(svg) for svg in charts.org_chart(plan, locale, font=font, primary=primary, accent=accent)
-        ],
-        org_legend=Markup(charts.org_legend(locale, font=font)),
-        power=Markup(charts.power_map(plan, locale, font=font, primary=primary, accent=accent)),
-        ladders={
-            p.id: Markup(charts.stage_ladder(p, locale, font=font, primary=primary, accent=accent))
-            for p in plan.projects
-        },
-    )
-
-
-def render_outputs(view: DocumentView, project: Project, suffixes: Sequence[str]) -> dict[str, bytes | str]:
-    """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf), rendered in memory."""
-    dirs = theme_dirs(project)
-    env = theme_env(tuple(dirs))
-    dossier = render_dossier(view, env)
-    outputs: dict[str, bytes | str] = {}
-    if ".html" in suffixes:
-        outputs[".html"] = dossier
-    if ".pdf" in suffixes:
-        outputs[".pdf"] = render_pdf(dossier, dirs)
-    if ".brief.pdf" in suffixes:
-        outputs[".brief.pdf"] = render_pdf(render_brief(view, env), dirs)
-    return outputs
-
-
-@dataclass(frozen=True)
-class PlanTask:
-    """One plan to build: which outputs to render now, which stay, and the links its page may show.
-
-    ``keys`` holds the input key of every output the plan has once built (rendered now or kept);
-    ``kept`` the records of outputs already current, left as they are.
-    """
-
-    path: Path
-    file: str
-    ident: str
-    suffixes: tuple[str, ...]
-    links: Links
-    keys: dict[str, str] = field(default_factory=dict)
-    kept: dict[str, Output] = field(default_factory=dict)
-    summary_key: str = ""
-    view: str = ""
-
-
-def recent_history(
-    path: Path, project: Project, audience: Audience, locale: Locale, now: Plan
-) -> list[HistoryEntry]:
-    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them.
-
-    Every older revision is filtered with the flags of the plan as it is ``now``: a person marked
-    private today is hidden in the commits from before too.
-    """
-
-    def view(plan: Plan) -> Plan:
-        return for_audience(plan, audience, now=now).plan
-
-    entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, view=view)
-    return [e for e in entries if e.changes]
-
-
-def dossier_view(
-    task: PlanTask, checked: CheckedPlan, filtered: Filtered, project: Project, options: BuildOptions
-) -> DocumentView:
-    """What the dossier and briefing of a checked plan render from, as its audience may see it."""
-    locale = filtered.plan.plan.locale or project.config.locale
-    view = build_view(
-        filtered,
-        task.ident,
-        project,
-        options.today,
-        checked.findings,
-        checked.health,
-        charts=document_charts(filtered.plan, locale, project.config.brand),
-        links=task.links,
-    )
-    if options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
-        view.history = recent_history(task.path, project, options.audience, locale, checked.loaded.plan)
-    return view
-
-
-def build_plan(task: PlanTask, project: Project, options: BuildOptions) -> PlanResult:
-    """Check one plan and, if it is valid, write the outputs the task asks for and their record.
-
-    Every document of the plan is rendered before any is written, and they replace the old files
-    together with the record that vouches for them: a failure changes nothing.
-    """
-    checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
-    result = PlanResult(task.ident, task.file, checked.findings)
-    plan = checked.loaded.plan
-    if plan is None or not checked.loaded.ok:
-        return result
-    try:
-        filtered = for_audience(plan, options.audience)
-        currency = filtered.plan.plan.currency or project.config.currency
-        result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
-        outputs: dict[str, bytes | str] = {}
-        if task.suffixes:
-            view = dossier_view(task, checked, filtered, project, options)
-            outputs = render_outputs(view, project, task.suffixes)
-    except ThemeError as exc:
-        result.error = str(exc)
-        return result
-    record = PlanRecord(task.ident, dict(task.kept), result.summary.to_json(), task.summary_key, task.view)
-    files = {output_path(options.out, task.ident, suffix): data for suffix, data in outputs.items()}
-    try:
-        # The record comes last: until it is written, the old one vouches for none of the new bytes.
-        result.written = write_together(files)
-        for (suffix, data), path in zip(outputs.items(), result.written, strict=True):
-            digest = digest_of(data)
-            record.outputs[suffix] = Output(
-                task.keys.get(suffix, ""), options.audience, digest, file_identity(path)
-            )
-        write_atomic(record_path(account_dir(options.out), task.ident), plan_record_json(record))
-    except OSError as exc:
-        result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
-        result.write_failed = True
-        return result
-    result.outputs = record.outputs
-    result.record = record.to_json()
-    return result
-
-
-def run_tasks(
-    tasks: Sequence[PlanTask],
-    project: Project,
-    options: BuildOptions,
-    jobs: int = 1,
-    progress: Callable[[PlanResult], None] | None = None,
-) -> list[PlanResult]:
-    """Build every task; with ``jobs`` > 1 in a process pool. Results come back in task order."""
-    results: list[PlanResult] = []
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            result = build_plan(task, project, options)
-            results.append(result)
-            if progress:
-                progress(result)
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_plan, task, project, options) for task in tasks]
-        for future in futures:
-            result = future.result()
-            results.append(result)
-            if progress:
-                progress(result)
-    return results
-
-
-class SiteError(Exception):
-    """The site or the build manifest could not be written (an unwritable folder, a broken index template)."""
 
 
 @dataclass
@@ -307,109 +81,17 @@ class SiteReport:
         )
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """``K/N`` → (K, N) with 1 ≤ K ≤ N."""
-    try:
-        k, n = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise ValueError(f"'{text}' is not a shard: write K/N, like 2/4") from None
-    if not 1 <= k <= n:
-        raise ValueError(f"'{text}' is not a shard: K must be between 1 and N")
-    return k, n
-
-
-def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:
-    """Whether a plan's PDFs belong to this shard: a stable hash of its id, so shards never shift."""
-    if shard is None:
-        return True
-    k, n = shard
-    return int(hashlib.sha256(ident.encode()).hexdigest(), 16) % n == k - 1
-
-
-def wanted_suffixes(ident: str, options: BuildOptions) -> tuple[str, ...]:
-    """The outputs a build asks of a plan (PDFs only in the plan's shard)."""
-    here = in_shard(ident, options.shard)
-    wanted = ((".html", options.html), (".pdf", options.pdf and here), (".brief.pdf", options.brief and here))
-    return tuple(suffix for suffix, on in wanted if on)
-
-
-def _links(ident: str, options: BuildOptions, have: set[str]) -> Links:
-    return Links(
-        home="../index.html" if options.site else None,
-        pdf=f"{ident}.pdf" if ".pdf" in have else None,
-        brief=f"{ident}.brief.pdf" if ".brief.pdf" in have else None,
-        page=f"accounts/{ident}.html" if ".html" in have else None,
-    )
-
-
-def make_task(
-    path: Path,
-    shown: str,
-    options: BuildOptions,
-    inputs: tuple[str, bytes, str] | None = None,
-    record: PlanRecord | None = None,
-) -> PlanTask:
-    """What one plan needs built, and the links its page may show (only to files that will exist).
-
-    ``inputs`` are (context hash, plan bytes, git blob of its history); with them, an output whose
-    ``record`` says it was made for this audience from the same inputs, and whose bytes still match,
-    is kept instead of rendered again. Without them nothing is kept.
-    """
-    ident = plan_id(path)
-    wanted = wanted_suffixes(ident, options)
-    record = record or PlanRecord(ident)
-    context, raw, history = inputs or ("", b"", "")
-    accounts = account_dir(options.out)
-
-    def key(suffix: str, *parts: str) -> str:
-        return plan_key(context, raw, [suffix, *parts])
-
-    def current(suffix: str) -> bool:
-        output = record.outputs.get(suffix)
-        return bool(context) and trusted(
-            accounts / f"{ident}{suffix}", output, options.audience, keys[suffix]
-        )
-
-    keys = {s: key(s) for s in (".pdf", ".brief.pdf")}
-    fresh = {s for s in keys if current(s)}
-    have = {s for s in keys if s in wanted} | fresh
-    page_links = _links(ident, options, have | {".html"})
-    keys[".html"] = key(".html", repr(page_links), history)
-    if current(".html"):
-        fresh.add(".html")
-    if ".html" in wanted or ".html" in fresh:
-        have.add(".html")
-    links = _links(ident, options, have)
-    return PlanTask(
-        path,
-        shown,
-        ident,
-        tuple(s for s in SUFFIXES if s in wanted and s not in fresh),
-        links,
-        keys={s: keys[s] for s in have},
-        kept={s: record.outputs[s] for s in fresh},
-        summary_key=key("summary", repr(links)),
-        view=_view(options),
-    )
-
-
-def build_one(path: Path, shown: str, project: Project, options: BuildOptions) -> PlanResult:
-    """Build one plan's outputs, without the cache or the site."""
-    return build_plan(make_task(path, shown, options), project, options)
-
-
 def plan_tasks(
     files: Sequence[tuple[Path, str]],
-    project: Project,
+    project: Workspace,
     options: BuildOptions,
-    dirs: Sequence[Path],
+    theme: Theme,
     index: Index | None = None,
 ) -> tuple[list[PlanTask], dict[str, PlanRecord]]:
     """What each plan needs built, and what the cache recorded of each (``index``: copies of records)."""
     brand = project.config.brand
     logo = [project.resolve(brand.logo)] if brand.logo else []
-    theme = [(f"{i}/{name}", path) for i, folder in enumerate(dirs) for name, path in theme_files(folder)]
-    context = context_hash(project.file, theme, [options.audience, options.today.isoformat()], logo)
+    context = context_hash(project.file, theme.files(), [options.audience, options.today.isoformat()], logo)
     # Account pages show their git history: a commit that changes a plan changes its page.
     blobs = head_blobs(project.root, project.resolve(project.config.plans)) if options.site else {}
     accounts = account_dir(options.out)
@@ -428,7 +110,7 @@ def plan_tasks(
 
 def build_site(
     files: Sequence[tuple[Path, str]],
-    project: Project,
+    project: Workspace,
     options: BuildOptions,
     jobs: int = 1,
     progress: Callable[[PlanResult], None] | None = None,
@@ -444,18 +126,22 @@ def build_site(
     then the index and search are written from all of them.
     """
     started = time.perf_counter()
-    dirs = theme_dirs(project)
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KaplanError(f"cannot create the output folder {options.out}: {exc.strerror}") from None
+    theme = Theme.of(project)
     before = load_site_record(options.out)
-    tasks, records = plan_tasks(files, project, options, dirs, before.plans)
+    tasks, records = plan_tasks(files, project, options, theme, before.plans)
     results = _build_or_reuse(tasks, records, project, options, jobs, progress)
     try:
         others, removed, index = _tidy_accounts(options, tasks, records, results, complete)
-        site_files = _write_site(options, project, dirs, results, others) if options.site else {}
+        site_files = _write_site(options, project, theme, results, others) if options.site else {}
         removed += _tidy_site(options, before, site_files, index)
     except OSError as exc:
-        raise SiteError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
-    except ThemeError as exc:
-        raise SiteError(str(exc)) from None
+        raise KaplanError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
+    except ThemeError as exc:  # a broken index template: exit 1, even for a theme folder kaplan refuses
+        raise KaplanError(str(exc)) from None
     return SiteReport(
         results, removed, [options.out / n for n in sorted(site_files)], time.perf_counter() - started
     )
@@ -464,7 +150,7 @@ def build_site(
 def _build_or_reuse(
     tasks: Sequence[PlanTask],
     records: dict[str, PlanRecord],
-    project: Project,
+    project: Workspace,
     options: BuildOptions,
     jobs: int,
     progress: Callable[[PlanResult], None] | None,
@@ -508,20 +194,43 @@ def _tidy_accounts(
     built = {r.ident: r for r in results}
     for ident in sorted(set(record_idents(accounts)) | set(built)):
         result = built.get(ident)
-        if result is not None and result.ok:
-            if result.record is not None:
-                staying[ident] = result.record
-            else:  # up to date: its record, less any output that is no longer current
-                record = records[ident]
-                staying[ident] = replace(record, outputs=kept[ident]).to_json()
-        elif result is None and complete:
+        if result is None and complete:
             continue  # the plan's file is gone
-        else:
-            record = _verified(accounts, ident, options, others if result is None else None)
-            if record.outputs:
-                staying[ident] = record.to_json()
+        record = _staying(accounts, ident, result, records, kept, options, others)
+        if record is not None:
+            staying[ident] = record
     keep = {record_path(accounts, i).name for i in staying}
     keep |= {f"{i}{s}" for i, r in staying.items() for s in r["outputs"]}
+    removed = _remove_unvouched(accounts, keep)
+    index: Index = {}
+    for ident, record_json in staying.items():
+        identity = file_identity(record_path(accounts, ident))
+        if identity is not None:
+            index[ident] = (identity, record_json)
+    return others, removed, index
+
+
+def _staying(
+    accounts: Path,
+    ident: str,
+    result: PlanResult | None,
+    records: dict[str, PlanRecord],
+    kept: dict[str, dict[str, Output]],
+    options: BuildOptions,
+    others: list[AccountSummary],
+) -> dict[str, Any] | None:
+    """The record (as JSON) that vouches for what stays of one plan's outputs; None when nothing does."""
+    if result is not None and result.ok:
+        if result.record is not None:
+            return result.record
+        # Up to date: its record, less any output that is no longer current.
+        return replace(records[ident], outputs=kept[ident]).to_json()
+    record = _verified(accounts, ident, options, others if result is None else None)
+    return record.to_json() if record.outputs else None
+
+
+def _remove_unvouched(accounts: Path, keep: set[str]) -> list[Path]:
+    """Delete every file under ``accounts`` not named in ``keep``; the outputs among them."""
     removed = []
     for folder, dirs, names in os.walk(accounts):
         dirs.sort()
@@ -532,12 +241,7 @@ def _tidy_accounts(
                 path.unlink()
                 if not is_bookkeeping(name):
                     removed.append(path)
-    index: Index = {}
-    for ident, record_json in staying.items():
-        identity = file_identity(record_path(accounts, ident))
-        if identity is not None:
-            index[ident] = (identity, record_json)
-    return others, removed, index
+    return removed
 
 
 def _verified(
@@ -554,7 +258,7 @@ def _verified(
         record.outputs = verified
         write_atomic(record_path(accounts, ident), plan_record_json(record))
     record.outputs = verified
-    summary = _cached_summary(record.summary) if record.view == _view(options) else None
+    summary = _cached_summary(record.summary) if record.view == edition(options) else None
     if others is not None and summary is not None and ".html" in verified and summary.html:
         others.append(summary)
     return record
@@ -562,8 +266,8 @@ def _verified(
 
 def _write_site(
     options: BuildOptions,
-    project: Project,
-    dirs: Sequence[Path],
+    project: Workspace,
+    theme: Theme,
     results: Sequence[PlanResult],
     others: Sequence[AccountSummary],
 ) -> dict[str, Output]:
@@ -572,9 +276,7 @@ def _write_site(
     summaries += [a for a in others if a.html and (options.out / a.html).is_file()]
     invalid = [r.ident for r in results if not r.ok and r.error is None]
     unbuilt = [r.ident for r in results if r.error is not None]
-    files = write_site(
-        options.out, summaries, invalid, project, options.audience, theme_env(tuple(dirs)), dirs, unbuilt
-    )
+    files = write_site(options.out, summaries, invalid, project, options.audience, theme, unbuilt)
     root = options.out.resolve()
     return {
         str(path.resolve().relative_to(root).as_posix()): Output(
@@ -605,11 +307,6 @@ def _tidy_site(
             removed.append(path)
     write_atomic(out / MANIFEST, site_record_json(record))
     return removed
-
-
-def _view(options: BuildOptions) -> str:
-    """What a dashboard summary depends on besides its plan: who sees it, and on which day."""
-    return f"{options.audience}/{options.today.isoformat()}"
 
 
 def _cached_summary(data: dict[str, Any] | None) -> AccountSummary | None:

@@ -126,11 +126,7 @@ class Output:
         digest = data.get("sha256")
         if not isinstance(digest, str) or len(digest) != 64:
             return None
-        raw = data.get("identity")
-        identity = None
-        if isinstance(raw, list) and len(raw) == 3 and all(type(n) is int for n in raw):
-            identity = (raw[0], raw[1], raw[2])
-        return cls(data["key"], data["audience"], digest, identity)
+        return cls(data["key"], data["audience"], digest, _identity(data.get("identity")))
 
 
 def file_identity(path: Path) -> tuple[int, int, int] | None:
@@ -257,13 +253,23 @@ def load_site_record(out: Path) -> SiteRecord:
         output = Output.from_json(value)
         if isinstance(name, str) and output is not None:
             files[name] = output
+    return SiteRecord(files, _index(data.get("plans")))
+
+
+def _index(raw: Any) -> Index:
+    """The copies of plan records kept in the manifest, by id; what is mangled is left out."""
     plans: Index = {}
-    raw_plans = data.get("plans")
-    for ident, entry in raw_plans.items() if isinstance(raw_plans, dict) else ():
-        identity = entry.get("identity") if isinstance(entry, dict) else None
-        if isinstance(identity, list) and len(identity) == 3 and all(type(n) is int for n in identity):
-            plans[ident] = ((identity[0], identity[1], identity[2]), entry.get("record"))
-    return SiteRecord(files, plans)
+    for ident, entry in raw.items() if isinstance(raw, dict) else ():
+        identity = _identity(entry.get("identity") if isinstance(entry, dict) else None)
+        if identity is not None:
+            plans[ident] = (identity, entry.get("record"))
+    return plans
+
+
+def _identity(raw: Any) -> tuple[int, int, int] | None:
+    if isinstance(raw, list) and len(raw) == 3 and all(type(n) is int for n in raw):
+        return (raw[0], raw[1], raw[2])
+    return None
 
 
 def site_record_json(record: SiteRecord) -> str:

@@ -15,11 +15,14 @@ import jinja2
 
 from kaplan import __version__
 from kaplan.coach.health import Health
-from kaplan.config import Brand, Project
+from kaplan.config import Brand, Workspace
 from kaplan.documents.labels import STAGES, chinese_amount
-from kaplan.documents.render import Labels, Links, builtin_theme, render_template, theme_file
+from kaplan.documents.render import render_template
+from kaplan.documents.theme import Theme, ThemeError
+from kaplan.documents.views import Labels, Links
 from kaplan.files import write_atomic
 from kaplan.plan.audience import Filtered, shows_assessments
+from kaplan.plan.meaning import is_stale, money_currency
 from kaplan.plan.model import Locale, MoneyValue, Plan
 from kaplan.site.cache import digest_of
 
@@ -110,7 +113,43 @@ def _plain(text: str | None, limit: int = 280) -> str:
 def _amount(value: MoneyValue | None, currency: str) -> tuple[float | None, str]:
     if value is None:
         return None, currency
-    return value.amount, value.currency or currency
+    return value.amount, money_currency(value, currency)
+
+
+def _search_entries(plan: Plan, page: str) -> list[SearchEntry]:
+    """What search finds of one plan: the account, its people, competitors, needs, cruxes and projects."""
+    search: list[SearchEntry] = []
+    account = plan.account
+    about = " ".join(x for x in (account.legal_name, account.group, account.industry, account.hq) if x)
+    search.append(SearchEntry("account", account.name, _plain(f"{about} {plan.summary or ''}"), page))
+    search += [
+        SearchEntry(
+            "person",
+            p.name,
+            _plain(" ".join(x for x in (p.title, p.department) if x)),
+            f"{page}#person-{p.id}",
+        )
+        for p in plan.people
+    ]
+    search += [
+        SearchEntry(
+            "competitor",
+            c.name,
+            _plain(" ".join(c.products) + " " + (c.position or "")),
+            f"{page}#competitors",
+        )
+        for c in plan.competitors
+    ]
+    search += [
+        SearchEntry("need", _plain(n.statement, 80), _plain(n.evidence), f"{page}#needs") for n in plan.needs
+    ]
+    search += [
+        SearchEntry("crux", _plain(c.statement, 80), _plain(c.action), f"{page}#cruxes") for c in plan.cruxes
+    ]
+    search += [
+        SearchEntry("project", p.name, _plain(p.purpose), f"{page}#project-{p.id}") for p in plan.projects
+    ]
+    return search
 
 
 def summarize(
@@ -125,46 +164,14 @@ def summarize(
     plan: Plan = filtered.plan
     meta = plan.plan
     owner = next((t.name for t in plan.team if t.id == meta.owner), "")
-    stale = meta.reviewed is None or (today - meta.reviewed).days > meta.review_every_days
+    stale = is_stale(plan, today)
     page = links.page or ""
+    shown = health if filtered.shows_assessments else None
     projects = []
     for p in plan.projects:
         amount, cur = _amount(p.value, currency)
         projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur))
-    search: list[SearchEntry] = []
-    if page:
-        account = plan.account
-        about = " ".join(x for x in (account.legal_name, account.group, account.industry, account.hq) if x)
-        search.append(SearchEntry("account", account.name, _plain(f"{about} {plan.summary or ''}"), page))
-        search += [
-            SearchEntry(
-                "person",
-                p.name,
-                _plain(" ".join(x for x in (p.title, p.department) if x)),
-                f"{page}#person-{p.id}",
-            )
-            for p in plan.people
-        ]
-        search += [
-            SearchEntry(
-                "competitor",
-                c.name,
-                _plain(" ".join(c.products) + " " + (c.position or "")),
-                f"{page}#competitors",
-            )
-            for c in plan.competitors
-        ]
-        search += [
-            SearchEntry("need", _plain(n.statement, 80), _plain(n.evidence), f"{page}#needs")
-            for n in plan.needs
-        ]
-        search += [
-            SearchEntry("crux", _plain(c.statement, 80), _plain(c.action), f"{page}#cruxes")
-            for c in plan.cruxes
-        ]
-        search += [
-            SearchEntry("project", p.name, _plain(p.purpose), f"{page}#project-{p.id}") for p in plan.projects
-        ]
+    search = _search_entries(plan, page) if page else []
     return AccountSummary(
         id=ident,
         name=plan.account.name,
@@ -174,8 +181,8 @@ def summarize(
         industry=plan.account.industry or "",
         reviewed=meta.reviewed.isoformat() if meta.reviewed else "",
         stale=stale,
-        health_score=health.score if health and filtered.shows_assessments else None,
-        health_rag=health.rag if health and filtered.shows_assessments else None,
+        health_score=shown.score if shown else None,
+        health_rag=shown.rag if shown else None,
         projects=projects,
         search=search,
         html=links.page,
@@ -269,10 +276,9 @@ def write_site(
     out: Path,
     accounts: Sequence[AccountSummary],
     failed: Sequence[str],
-    project: Project,
+    project: Workspace,
     audience: str,
-    env: jinja2.Environment,
-    dirs: Sequence[Path],
+    theme: Theme,
     unbuilt: Sequence[str] = (),
 ) -> dict[Path, str]:
     """Write index.html and the assets; the SHA-256 of every file the site now has.
@@ -291,13 +297,14 @@ def write_site(
         sorted(unbuilt),
     )
     files: dict[Path, bytes] = {
-        out / "index.html": render_index(view, env).encode("utf-8"),
+        out / "index.html": render_index(view, theme.env).encode("utf-8"),
         out / "assets" / "search-index.js": search_index_js(view.accounts).encode("utf-8"),
     }
     for name in ASSETS:
-        # theme_file refuses an override that is, or links to, a file outside its theme folder.
-        found = (theme_file(d, f"site/{name}") for d in dirs)
-        source = next((p for p in found if p is not None), builtin_theme() / "site" / name)
+        # find refuses an override that is, or links to, a file outside its theme folder.
+        source = theme.find(f"site/{name}")
+        if source is None:
+            raise ThemeError(f"site/{name}: not found in the theme folders")
         files[out / "assets" / name] = source.read_bytes()
     for path, data in files.items():
         if not path.is_file() or path.is_symlink() or path.read_bytes() != data:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kaplan import DISTRIBUTION, __version__
 from kaplan.config import CONFIG_NAME
+from kaplan.errors import KaplanError
 from kaplan.files import write_atomic
 from kaplan.plan.schema import plan_schema
 from kaplan.plan.starter import starter_text
@@ -32,7 +33,7 @@ SCAFFOLD = {
 SCHEMA_FILE = "schema/plan.schema.json"  # the starter's `yaml-language-server` line points here
 
 
-class InitError(Exception):
+class InitError(KaplanError):
     """The repository could not be created: the message says why, and nothing was left behind."""
 
 

@@ -28,6 +28,8 @@ from types import FrameType, TracebackType
 from typing import Any, cast
 from urllib.parse import quote, unquote
 
+from kaplan.site.watch import Snapshot, changed_paths, snapshot
+
 LOOPBACK = "127.0.0.1"
 # The names a browser on this machine uses for the preview; DNS rebinding cannot forge these.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -68,8 +70,6 @@ RELOAD_SCRIPT = (
     ".then(function(t){{if(t.trim()!==v){{location.reload()}}else{{setTimeout(poll,1000)}}}})"
     ".catch(function(){{setTimeout(poll,1000)}})}}setTimeout(poll,1000)}})();</script>"
 )
-
-Snapshot = dict[Path, tuple[int, int, int]]
 
 
 def content_type(path: Path) -> str:
@@ -117,52 +117,6 @@ def resolve_url_path(root: Path, url_path: str) -> Path | None:
     except (OSError, RuntimeError):  # a symlink loop
         return None
     return path if path.is_relative_to(root) else None
-
-
-def _ignored(name: str) -> bool:
-    # Editors' swap, lock and backup files: saving a plan should give one rebuild, not three.
-    return name.startswith((".", "#")) or name.endswith("~")
-
-
-def _walk(path: Path, skip: Path | None) -> Iterator[os.DirEntry[str] | Path]:
-    if path.is_file():
-        yield path
-        return
-    stack = [str(path)]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if _ignored(entry.name):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):  # not following: no symlink loops
-                        # The output folder inside a watched one would rebuild forever.
-                        if skip is None or Path(entry.path).resolve() != skip:
-                            stack.append(entry.path)
-                    elif entry.is_file():
-                        yield entry
-        except OSError:  # vanished or unreadable: it simply has no files now
-            continue
-
-
-def snapshot(watch: Sequence[Path], skip: Path | None = None) -> Snapshot:
-    """Every file under the watched paths with its (mtime_ns, size, inode)."""
-    files: Snapshot = {}
-    for root in watch:
-        for item in _walk(root, skip):
-            try:
-                st = item.stat()
-            except OSError:
-                continue
-            path = item if isinstance(item, Path) else Path(item.path)
-            files[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-    return files
-
-
-def changed_paths(before: Snapshot, after: Snapshot) -> list[Path]:
-    """Files added, modified or removed between two snapshots, sorted."""
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 def _stderr(line: str) -> None:

@@ -17,7 +17,7 @@ from kaplan.cli import main
 from kaplan.coach.check import CheckedPlan, check_plan
 from kaplan.coach.health import Health, plan_health, rag
 from kaplan.coach.rules import AREAS, RULES
-from kaplan.config import Config, Project
+from kaplan.config import Config, Workspace
 from kaplan.plan.findings import Finding
 from kaplan.plan.model import Plan
 
@@ -64,7 +64,7 @@ def checked(
 ) -> CheckedPlan:
     path = write_plan(content)
     result = check_plan(
-        path, "plans/acme.yaml", Project(Config(rules=rules or {}), path.parent.parent), today
+        path, "plans/acme.yaml", Workspace(Config(rules=rules or {}), path.parent.parent), today
     )
     assert result.loaded.ok, [f.text() for f in result.findings]
     return result

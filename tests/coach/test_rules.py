@@ -16,13 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import BASE_PLAN, TODAY, merge
+from conftest import BASE_PLAN, TODAY, merge, run
 
-from kaplan.cli import main
 from kaplan.coach.check import check_plan
 from kaplan.coach.rules import GIFT_WORDS, RULES, STRUCTURAL
-from kaplan.config import Config, Project
+from kaplan.config import Config, Workspace
 from kaplan.plan.findings import Finding
 
 # The coaching-rules table of plan-format.md: code → default severity.
@@ -137,7 +135,7 @@ def coach(
 ) -> list[Finding]:
     """Write the plan, check it as ``kaplan check`` would, and return its findings."""
     path = write_plan(text)
-    project_ = Project(Config(rules=rules or {}, locale=config_locale), path.parent.parent)
+    project_ = Workspace(Config(rules=rules or {}, locale=config_locale), path.parent.parent)
     checked = check_plan(path, "plans/acme.yaml", project_, today)
     structural = [f.text() for f in checked.findings if f.structural]
     assert not structural, structural
@@ -1059,31 +1057,25 @@ def test_override_of_one_rule_leaves_others(make_plan, write_plan) -> None:
 
 # --- through the command line ------------------------------------------------------------------------
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Work in tmp_path; ``repo(text)`` writes its kaplan.yaml."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+def write_config(repo: Path) -> Callable[[str], None]:
+    """The shared repository as the current folder; ``write_config(text)`` writes its kaplan.yaml."""
 
     def config(text: str) -> None:
-        (tmp_path / "kaplan.yaml").write_text(text, encoding="utf-8")
+        (repo / "kaplan.yaml").write_text(text, encoding="utf-8")
 
     return config
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Any:
-    return CliRunner().invoke(main, list(args), env=env)
-
-
-def test_cli_warning_exits_0(repo, make_plan, write_plan) -> None:
-    repo("title: Test\n")
+def test_cli_warning_exits_0(write_config, make_plan, write_plan) -> None:
+    write_config("title: Test\n")
     write_plan(make_plan(people=people(zhao={"last_contact": ago(61)})))
     result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
     assert "warning stale-contact:" in result.output
 
 
-def test_cli_rule_off_in_kaplan_yaml(repo, make_plan, write_plan) -> None:
-    repo("rules:\n  stale-contact: off\n")
+def test_cli_rule_off_in_kaplan_yaml(write_config, make_plan, write_plan) -> None:
+    write_config("rules:\n  stale-contact: off\n")
     write_plan(make_plan(people=people(zhao={"last_contact": ago(61)})))
     result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.output
@@ -1091,8 +1083,8 @@ def test_cli_rule_off_in_kaplan_yaml(repo, make_plan, write_plan) -> None:
     assert "0 errors, 0 warnings, 0 info" in result.output
 
 
-def test_cli_rule_error_in_kaplan_yaml_exits_1(repo, make_plan, write_plan) -> None:
-    repo("rules: {stale-contact: error}\n")
+def test_cli_rule_error_in_kaplan_yaml_exits_1(write_config, make_plan, write_plan) -> None:
+    write_config("rules: {stale-contact: error}\n")
     data = make_plan(people=people(zhao={"last_contact": ago(61)}))
     write_plan(data)
     result = run("check", "--today", TODAY.isoformat())
@@ -1101,16 +1093,16 @@ def test_cli_rule_error_in_kaplan_yaml_exits_1(repo, make_plan, write_plan) -> N
     assert f"plans/acme.yaml:{line}:{column}: error stale-contact: " in result.output
 
 
-def test_cli_left_in_team_is_an_error_by_default(repo, make_plan, write_plan) -> None:
-    repo("title: Test\n")
+def test_cli_left_in_team_is_an_error_by_default(write_config, make_plan, write_plan) -> None:
+    write_config("title: Test\n")
     write_plan(make_plan(people=people(qian={"status": "left"})))
     result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1, result.output
     assert "error left-in-team:" in result.output
 
 
-def test_cli_unknown_rule_in_kaplan_yaml(repo, make_plan, write_plan) -> None:
-    repo("title: Test\nrules:\n  single-threaded: error\n  stale-contct: off\n")
+def test_cli_unknown_rule_in_kaplan_yaml(write_config, make_plan, write_plan) -> None:
+    write_config("title: Test\nrules:\n  single-threaded: error\n  stale-contct: off\n")
     write_plan(make_plan())
     result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1, result.output
@@ -1120,8 +1112,8 @@ def test_cli_unknown_rule_in_kaplan_yaml(repo, make_plan, write_plan) -> None:
     ) in result.output
 
 
-def test_cli_bad_rule_level_in_kaplan_yaml(repo, make_plan, write_plan) -> None:
-    repo("rules:\n  stale-contact: loud\n")
+def test_cli_bad_rule_level_in_kaplan_yaml(write_config, make_plan, write_plan) -> None:
+    write_config("rules:\n  stale-contact: loud\n")
     write_plan(make_plan())
     result = run("check", "--today", TODAY.isoformat())
     assert result.exit_code == 1, result.output
@@ -1137,7 +1129,7 @@ def _dated_plan(make_plan) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("today", "stale"), [("2026-11-27", True), ("2026-11-21", False), ("2026-11-20", False)]
 )
-def test_cli_today_flag_pins_the_date(today: str, stale: bool, repo, make_plan, write_plan) -> None:
+def test_cli_today_flag_pins_the_date(today: str, stale: bool, write_config, make_plan, write_plan) -> None:
     write_plan(_dated_plan(make_plan))
     result = run("check", "--today", today)
     assert result.exit_code == 0, result.output
@@ -1145,14 +1137,16 @@ def test_cli_today_flag_pins_the_date(today: str, stale: bool, repo, make_plan, 
 
 
 @pytest.mark.parametrize(("today", "stale"), [("2026-11-27", True), ("2026-11-20", False)])
-def test_cli_kaplan_today_env_pins_the_date(today: str, stale: bool, repo, make_plan, write_plan) -> None:
+def test_cli_kaplan_today_env_pins_the_date(
+    today: str, stale: bool, write_config, make_plan, write_plan
+) -> None:
     write_plan(_dated_plan(make_plan))
     result = run("check", env={"KAPLAN_TODAY": today})
     assert result.exit_code == 0, result.output
     assert ("overdue-action" in result.output) is stale
 
 
-def test_cli_today_flag_beats_env(repo, make_plan, write_plan) -> None:
+def test_cli_today_flag_beats_env(write_config, make_plan, write_plan) -> None:
     write_plan(_dated_plan(make_plan))
     result = run("check", "--today", "2026-11-20", env={"KAPLAN_TODAY": "2026-11-27"})
     assert "overdue-action" not in result.output
@@ -1160,7 +1154,7 @@ def test_cli_today_flag_beats_env(repo, make_plan, write_plan) -> None:
     assert "overdue-action" in result.output
 
 
-def test_cli_bad_today_is_a_usage_error(repo, make_plan, write_plan) -> None:
+def test_cli_bad_today_is_a_usage_error(write_config, make_plan, write_plan) -> None:
     write_plan(make_plan())
     result = run("check", "--today", "2026-13-01")
     assert result.exit_code == 2
@@ -1168,7 +1162,7 @@ def test_cli_bad_today_is_a_usage_error(repo, make_plan, write_plan) -> None:
 
 
 # --- kaplan rules ---------------------------------------------------------------------------------------
-def test_kaplan_rules_lists_every_code(repo) -> None:
+def test_kaplan_rules_lists_every_code(write_config) -> None:
     result = run("rules")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -1181,8 +1175,8 @@ def test_kaplan_rules_lists_every_code(repo) -> None:
         assert re.search(rf"^\s+{re.escape(code)}\s+error\s+{re.escape(meaning)}$", result.output, re.M), code
 
 
-def test_kaplan_rules_shows_overrides(repo) -> None:
-    repo("rules:\n  stale-contact: off\n  hidden-need-no-evidence: error\n")
+def test_kaplan_rules_shows_overrides(write_config) -> None:
+    write_config("rules:\n  stale-contact: off\n  hidden-need-no-evidence: error\n")
     result = run("rules")
     assert result.exit_code == 0, result.output
     assert re.search(r"^\s+stale-contact\s+off\s+.*\(default warning\)$", result.output, re.M)

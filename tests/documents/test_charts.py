@@ -17,8 +17,6 @@ from kaplan.documents.charts.figures import (
     power_map,
     stage_dates,
     stage_ladder,
-    text_width,
-    wrap,
 )
 from kaplan.plan.load import load_plan
 from kaplan.plan.model import Locale, Plan, Project
@@ -327,16 +325,6 @@ def test_control_characters_do_not_break_the_xml() -> None:
         parse(svg)
         assert "Badname" in svg
         assert not any(c in svg for c in "\x00\x1b\x07")
-
-
-def test_text_width_estimates() -> None:
-    assert text_width("王建国", 10) == pytest.approx(30)
-    assert 40 < text_width("Zhao Gang", 10) < 60
-    assert wrap("发现问题，提出需求", 50, 8, 3) == ["发现问题，", "提出需求"]
-    lines = wrap("Information gathering and supplier screening", 60, 8, 2)
-    assert len(lines) == 2
-    assert lines[-1].endswith("…")
-    assert all(text_width(line, 8) <= 60 for line in lines)
 
 
 # --- org chart ----------------------------------------------------------------------------

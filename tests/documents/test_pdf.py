@@ -7,25 +7,28 @@ Real renders cost about a second each: they are few, marked ``pdf``, and use sma
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from conftest import TODAY
 from pypdf import PdfReader
 
-from kaplan.config import Project, load_project
+from kaplan.config import Workspace, load_workspace
 from kaplan.documents.labels import word
 from kaplan.documents.pdf import BlockedURL, _fetcher_class, render_pdf
-from kaplan.documents.render import builtin_theme, theme_dirs
-from kaplan.site.build import BuildOptions, build_one
+from kaplan.documents.theme import Theme, builtin_folder
+from kaplan.site.tasks import BuildOptions, build_one
 
 REPO = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2026, 11, 27)
+NEEDS_PDFFONTS = pytest.mark.skipif(
+    shutil.which("pdffonts") is None, reason="pdffonts is missing: make test installs poppler-utils"
+)
 OUTSIDE = "SENTINEL-OUTSIDE-THEME"
 
 ZH_PLAN: dict[str, Any] = {
@@ -81,17 +84,17 @@ def image_count(reader: PdfReader) -> int:
 
 def make_repo(
     root: Path, plan: dict[str, Any], templates: dict[str, str] | None = None
-) -> tuple[Path, Project]:
+) -> tuple[Path, Workspace]:
     (root / "plans").mkdir(parents=True, exist_ok=True)
     path = root / "plans" / "huabei.yaml"
     path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for name, text in (templates or {}).items():
         (root / "templates").mkdir(exist_ok=True)
         (root / "templates" / name).write_text(text, encoding="utf-8")
-    return path, load_project(root)
+    return path, load_workspace(root)
 
 
-def build(path: Path, project: Project, out: Path, **options: Any) -> list[Path]:
+def build(path: Path, project: Workspace, out: Path, **options: Any) -> list[Path]:
     result = build_one(path, path.name, project, BuildOptions(out=out, today=TODAY, **options))
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
     return result.written
@@ -214,12 +217,8 @@ def test_cjk_font_is_embedded(zh_build: dict[str, Any]) -> None:
 
 
 @pytest.mark.pdf
+@NEEDS_PDFFONTS
 def test_cjk_font_is_embedded_says_pdffonts(zh_build: dict[str, Any], tmp_path: Path) -> None:
-    import shutil
-    import subprocess
-
-    if shutil.which("pdffonts") is None:
-        pytest.skip("poppler-utils is not installed")
     path = tmp_path / "doc.pdf"
     path.write_bytes(zh_build["pdf"])
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -231,14 +230,14 @@ def test_cjk_font_is_embedded_says_pdffonts(zh_build: dict[str, Any], tmp_path: 
 
 @pytest.mark.pdf
 def test_same_input_gives_identical_pdf_bytes(zh_build: dict[str, Any]) -> None:
-    again = render_pdf(zh_build["html"], theme_dirs(zh_build["project"]))
+    again = render_pdf(zh_build["html"], Theme.of(zh_build["project"]))
     assert again == zh_build["pdf"]
 
 
 @pytest.mark.pdf
 def test_briefing_of_the_rich_plan_is_one_or_two_pages(tmp_path: Path) -> None:
     path = REPO / "plans" / "anshan-special-steel.yaml"
-    written = build(path, load_project(REPO), tmp_path, html=False, pdf=False, brief=True)
+    written = build(path, load_workspace(REPO), tmp_path, html=False, pdf=False, brief=True)
     assert [p.name for p in written] == ["anshan-special-steel.brief.pdf"]
     reader = PdfReader(written[0])
     assert 1 <= len(reader.pages) <= 2
@@ -262,16 +261,16 @@ def theme(tmp_path: Path) -> Path:
 
 
 def fetcher(*roots: Path) -> Any:
-    return _fetcher_class()(list(roots))
+    return _fetcher_class()(Theme(roots))
 
 
 def test_fetcher_serves_theme_files(theme: Path) -> None:
-    f = fetcher(theme, builtin_theme())
+    f = fetcher(theme, builtin_folder())
     response = f.fetch((theme / "extra.css").as_uri())
     assert response.read() == b"p { color: teal; }\n"
     assert response.content_type == "text/css"
-    builtin = f.fetch((builtin_theme() / "theme.css").resolve().as_uri())
-    assert builtin.read() == (builtin_theme() / "theme.css").read_bytes()
+    builtin = f.fetch((builtin_folder() / "theme.css").resolve().as_uri())
+    assert builtin.read() == (builtin_folder() / "theme.css").read_bytes()
     assert f.blocked == []
 
 
@@ -301,7 +300,7 @@ def test_fetcher_serves_data_uris(theme: Path) -> None:
 )
 def test_fetcher_refuses_everything_else(theme: Path, url: str) -> None:
     url = url.replace("THEME", theme.as_uri())
-    f = fetcher(theme, builtin_theme())
+    f = fetcher(theme, builtin_folder())
     with pytest.raises(BlockedURL):
         f.fetch(url)
     assert f.blocked == [url]
@@ -312,7 +311,7 @@ def test_fetcher_refuses_everything_else(theme: Path, url: str) -> None:
 
 def hostile_base(theme_uri: str, outside: Path) -> str:
     """The built-in base.html with a head full of things that try to read what they must not."""
-    base = (builtin_theme() / "base.html").read_text(encoding="utf-8")
+    base = (builtin_folder() / "base.html").read_text(encoding="utf-8")
     attacks = "\n".join(
         [
             '<link rel="attachment" href="file:///etc/passwd">',
@@ -397,7 +396,7 @@ def test_hostile_theme_and_markdown_read_nothing_outside_the_theme(tmp_path: Pat
 def test_theme_files_are_served_by_relative_url(tmp_path: Path, where: str) -> None:
     """A repository's templates/theme.css names its own images and fonts by relative URL, as the
     built-in theme would: the override folder is a theme folder too."""
-    theme_css = (builtin_theme() / "theme.css").read_text(encoding="utf-8")
+    theme_css = (builtin_folder() / "theme.css").read_text(encoding="utf-8")
     if where == "data":  # the control: the same rule with the image inline
         url = "data:image/png;base64," + base64.b64encode(PNG).decode()
     else:
@@ -411,13 +410,14 @@ def test_theme_files_are_served_by_relative_url(tmp_path: Path, where: str) -> N
 
 
 @pytest.mark.pdf
+@NEEDS_PDFFONTS
 def test_a_rich_chinese_dossier_embeds_a_subset_font_not_the_whole_font(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """HarfBuzz 6.0 cannot subset this many spread-out hanzi; kaplan falls back to fontTools."""
     root = Path(__file__).resolve().parents[2]
     monkeypatch.chdir(root)
-    project = load_project(root)
+    project = load_workspace(root)
     # The private edition: with the personal profiles it uses enough characters to trip HarfBuzz.
     options = BuildOptions(out=tmp_path, html=False, brief=False, audience="private", today=TODAY)
     result = build_one(root / "plans" / "anshan-special-steel.yaml", "anshan", project, options)

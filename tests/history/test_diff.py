@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import json
 import os
@@ -17,25 +16,17 @@ import click
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import TODAY
 
-from kaplan.coach.check import UsageError, parse_today
-from kaplan.config import load_project
+from kaplan.coach.check import parse_today
+from kaplan.config import load_workspace
+from kaplan.errors import UsageError
 from kaplan.history.changes import KINDS, AccountDiff, Change, diff_plans
-from kaplan.history.diff import (
-    FORMATS,
-    DiffReport,
-    Scope,
-    compare_revisions,
-    diff_revisions,
-    format_json,
-    format_markdown,
-    format_report,
-    format_text,
-    plan_history,
-)
+from kaplan.history.diff import DiffReport, Scope, compare_revisions, diff_revisions
+from kaplan.history.log import plan_history
+from kaplan.history.report import FORMATS, format_json, format_markdown, format_report, format_text
 from kaplan.plan.model import Plan
 
-TODAY = dt.date(2026, 11, 27)
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -247,7 +238,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _report(repo: Path, *args: str) -> DiffReport:
-    return compare_revisions(args, load_project(repo), TODAY, cwd=repo)
+    return compare_revisions(args, load_workspace(repo), TODAY, cwd=repo)
 
 
 def _account(report: DiffReport, ident: str) -> AccountDiff:
@@ -566,7 +557,7 @@ def test_paths_limit_the_plans(repo: Path) -> None:
 
 
 def test_paths_are_relative_to_the_current_folder(repo: Path) -> None:
-    report = compare_revisions(["c1", "c2", "acme.yaml"], load_project(repo), TODAY, cwd=repo / "plans")
+    report = compare_revisions(["c1", "c2", "acme.yaml"], load_workspace(repo), TODAY, cwd=repo / "plans")
     assert [a.id for a in report.accounts] == ["acme"]
 
 
@@ -600,13 +591,13 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     folder = tmp_path / "loose"
     folder.mkdir()
     with pytest.raises(UsageError, match="not in a git work tree"):
-        compare_revisions([], load_project(folder), TODAY, cwd=folder)
+        compare_revisions([], load_workspace(folder), TODAY, cwd=folder)
 
 
 def test_repository_without_commits(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     with pytest.raises(UsageError, match="unknown revision 'HEAD': the repository has no commit yet"):
-        compare_revisions([], load_project(tmp_path), TODAY, cwd=tmp_path)
+        compare_revisions([], load_workspace(tmp_path), TODAY, cwd=tmp_path)
 
 
 def test_git_missing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -728,9 +719,9 @@ def test_plan_history_without_git_is_empty(
 
 
 def _command() -> click.Command:
-    from kaplan.cli import _echo_config_findings, _project, _usage_errors
+    from kaplan.cli import KaplanCommand, _echo_config_findings, _workspace
 
-    @click.command("diff")
+    @click.command("diff", cls=KaplanCommand)
     @click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [PATH...]")
     @click.option(
         "--format",
@@ -745,9 +736,8 @@ def _command() -> click.Command:
         metavar="YYYY-MM-DD",
         help="Pin today's date for 'now overdue' (default: KAPLAN_TODAY or the real date).",
     )
-    @_usage_errors
     def diff_command(args: Sequence[str], fmt: str, today: str | None) -> None:
-        project = _project()
+        project = _workspace()
         # Markdown and JSON go to a pull request or a script: kaplan.yaml problems go to stderr.
         if _echo_config_findings(project, "text" if fmt == "text" else "json"):
             sys.exit(1)

@@ -10,11 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from kaplan.cli import main
-
-TODAY = "2026-11-27"
+from conftest import build, run
 
 
 def git(repo: Path, *args: str, author: str = "Li Wei") -> None:
@@ -32,9 +28,7 @@ def git(repo: Path, *args: str, author: str = "Li Wei") -> None:
 
 def build_site(repo: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> str:
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(
-        main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY, *extra]
-    )
+    result = build("--no-pdf", "--no-brief", *extra)
     assert result.exit_code == 0, result.output
     return (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
 
@@ -46,21 +40,22 @@ def write(repo: Path, data: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, make_plan: Callable[..., dict[str, Any]]) -> Path:
-    git(tmp_path, "init", "-q")
+def repo(repo: Path, make_plan: Callable[..., dict[str, Any]]) -> Path:
+    """The shared repository with two commits: stage 3 → 5, and a private person who turned opponent."""
+    git(repo, "init", "-q")
     plan = make_plan()
     plan["projects"][0]["stage"] = 3
     plan["people"].append(
         {"id": "ghost", "name": "GHOSTNAME", "private": True, "support": "neutral", "influence": "low"}
     )
-    write(tmp_path, plan)
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-qm", "first plan")
+    write(repo, plan)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first plan")
     plan["projects"][0]["stage"] = 5
     plan["people"][-1]["support"] = "opponent"
-    write(tmp_path, plan)
-    git(tmp_path, "commit", "-qam", "after the site visit")
-    return tmp_path
+    write(repo, plan)
+    git(repo, "commit", "-qam", "after the site visit")
+    return repo
 
 
 def test_account_page_tells_the_stage_move_with_date_and_author(
@@ -84,15 +79,10 @@ def test_a_new_commit_rebuilds_the_page_and_the_cache_skips_otherwise(
     repo: Path, monkeypatch: pytest.MonkeyPatch, make_plan: Callable[..., dict[str, Any]]
 ) -> None:
     build_site(repo, monkeypatch)
-    again = CliRunner().invoke(main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY])
+    again = build("--no-pdf", "--no-brief")
     assert "0 built, 1 up to date" in again.output
     git(repo, "commit", "-q", "--allow-empty", "-m", "nothing")
-    assert (
-        "0 built, 1 up to date"
-        in CliRunner()
-        .invoke(main, ["build", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY])
-        .output
-    )
+    assert "0 built, 1 up to date" in build("--no-pdf", "--no-brief").output
     plan = yaml.safe_load((repo / "plans" / "acme.yaml").read_text(encoding="utf-8"))
     plan["projects"][0]["outcome"] = "won"
     write(repo, plan)
@@ -111,9 +101,7 @@ def test_without_git_the_section_is_absent(
 
 def test_a_single_plan_build_has_no_history(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(
-        main, ["build", "plans/acme.yaml", "--no-pdf", "--no-brief", "--jobs", "1", "--today", TODAY]
-    )
+    result = build("plans/acme.yaml", "--no-pdf", "--no-brief")
     assert result.exit_code == 0
     assert 'id="history"' not in (repo / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
 
@@ -150,12 +138,12 @@ def test_a_person_private_now_is_hidden_in_every_older_commit(
     assert "HIDDENHU" in private_page
 
     for audience in ("internal", "external"):
-        result = CliRunner().invoke(main, ["diff", "HEAD~3", "HEAD~1", "--audience", audience])
+        result = run("diff", "HEAD~3", "HEAD~1", "--audience", audience)
         assert result.exit_code == 0, result.output
         assert "HIDDENHU" not in result.output
         assert "SECRETNEED" not in result.output
         assert "hu-hidden" not in result.output
-    shown = CliRunner().invoke(main, ["diff", "HEAD~3", "HEAD~1", "--audience", "private"])
+    shown = run("diff", "HEAD~3", "HEAD~1", "--audience", "private")
     assert "HIDDENHU" in shown.output
 
 
@@ -177,6 +165,6 @@ def test_an_item_gone_now_stays_hidden_only_if_it_was_private_then(
     write(tmp_path, plan)
     git(tmp_path, "commit", "-qam", "both gone")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["diff", "HEAD~2", "HEAD~1"])
+    result = run("diff", "HEAD~2", "HEAD~1")
     assert "OPENOU" in result.output
     assert "SECRETSI" not in result.output

@@ -8,7 +8,6 @@ output bytes (HTML, PDF text, search index, metadata), not hidden by CSS").
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -18,18 +17,18 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import TODAY
 from pypdf import PdfReader
 
 import kaplan.site.build
+import kaplan.site.tasks
 from kaplan.coach.check import check_plan
-from kaplan.config import Project, load_project
+from kaplan.config import Workspace, load_workspace
 from kaplan.documents.labels import word
 from kaplan.documents.pdf import render_pdf
-from kaplan.documents.render import theme_dirs
+from kaplan.documents.theme import Theme
 from kaplan.plan.audience import AUDIENCES, Audience, for_audience
-from kaplan.site.build import BuildOptions, build_one
-
-TODAY = dt.date(2026, 11, 27)
+from kaplan.site.tasks import BuildOptions, build_one
 
 
 def S(tag: str) -> str:
@@ -432,7 +431,7 @@ def write_repo(root: Path, plan: dict[str, Any], name: str = "sentinel") -> Path
 
 
 def render_html(
-    path: Path, project: Project, audience: Audience, monkeypatch: pytest.MonkeyPatch, out: Path
+    path: Path, project: Workspace, audience: Audience, monkeypatch: pytest.MonkeyPatch, out: Path
 ) -> Rendered:
     """Run the real build of one plan, catching the HTML handed to the PDF renderer (no PDF is made)."""
     handed: list[str] = []
@@ -441,7 +440,7 @@ def render_html(
         handed.append(html)
         return b"%PDF-1.7 fake"
 
-    monkeypatch.setattr(kaplan.site.build, "render_pdf", fake_pdf)
+    monkeypatch.setattr(kaplan.site.tasks, "render_pdf", fake_pdf)
     options = BuildOptions(out=out, audience=audience, today=TODAY)
     result = build_one(path, path.name, project, options)
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
@@ -452,15 +451,15 @@ def render_html(
 
 
 @pytest.fixture(scope="module")
-def sentinel_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Project]:
+def sentinel_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workspace]:
     root = tmp_path_factory.mktemp("sentinel-repo")
     path = write_repo(root, SENTINEL_PLAN)
-    return path, load_project(root)
+    return path, load_workspace(root)
 
 
 @pytest.fixture(scope="module")
 def rendered(
-    sentinel_repo: tuple[Path, Project], tmp_path_factory: pytest.TempPathFactory
+    sentinel_repo: tuple[Path, Workspace], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Rendered]:
     path, project = sentinel_repo
     out: dict[str, Rendered] = {}
@@ -488,7 +487,7 @@ def test_sentinels_are_distinct() -> None:
     assert [s for s in SENTINELS if s not in flat] == []
 
 
-def test_sentinel_plan_is_valid(sentinel_repo: tuple[Path, Project]) -> None:
+def test_sentinel_plan_is_valid(sentinel_repo: tuple[Path, Workspace]) -> None:
     path, project = sentinel_repo
     checked = check_plan(path, path.name, project, TODAY)
     assert checked.loaded.ok, [f.text() for f in checked.findings]
@@ -642,7 +641,7 @@ def test_internal_drops_findings_that_point_into_dropped_content(rendered: dict[
 
 def _checked(tmp_path: Path, plan: dict[str, Any]) -> Any:
     path = write_repo(tmp_path, plan)
-    checked = check_plan(path, path.name, load_project(tmp_path), TODAY)
+    checked = check_plan(path, path.name, load_workspace(tmp_path), TODAY)
     assert checked.loaded.ok, [f.text() for f in checked.findings]
     return checked
 
@@ -761,10 +760,10 @@ def test_private_and_external_findings(tmp_path: Path) -> None:
 @pytest.mark.pdf
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_pdf_text_and_metadata_show_exactly_what_the_audience_may_see(
-    rendered: dict[str, Rendered], sentinel_repo: tuple[Path, Project], audience: Audience
+    rendered: dict[str, Rendered], sentinel_repo: tuple[Path, Workspace], audience: Audience
 ) -> None:
     _, project = sentinel_repo
-    reader = PdfReader(io.BytesIO(render_pdf(rendered[audience].dossier, theme_dirs(project))))
+    reader = PdfReader(io.BytesIO(render_pdf(rendered[audience].dossier, Theme.of(project))))
     text = squash("".join(page.extract_text() for page in reader.pages))
     meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
     assert [s for s in SENTINELS if (s in text) != visible(s, audience)] == []

@@ -123,9 +123,7 @@ def test_second_document_is_syntax() -> None:
     assert where(load(text).findings) == [(4, 1, "", "syntax")]
 
 
-# BUG (kaplan/yaml12.py, read_yaml.add): the dropped value of a duplicate key still writes its marks
-# over the kept value's, so this error in the kept `account.name` points at line 5 (the dropped
-# duplicate, whose value is valid) instead of line 3.
+# The dropped duplicate (line 5, valid) shares the kept value's paths; the error is in the kept one (line 3).
 def test_error_in_a_kept_value_is_not_located_in_the_dropped_duplicate() -> None:
     text = "kaplan: 1\naccount:\n  name: [1]\naccount:\n  name: B\n"
     assert where(load(text).findings) == [(3, 9, "account.name", "schema"), (4, 1, "", "syntax")]
@@ -213,9 +211,7 @@ def test_gbk_file_is_refused_at_its_first_bad_byte(write_plan: Callable[..., Pat
     assert where(loaded.findings) == [(3, 9, "", "syntax")]
 
 
-# BUG (kaplan/load.py, decode): with a UTF-8 BOM, the 'utf-8-sig' codec reports exc.start relative to
-# the bytes after the BOM (exc.object), but decode() slices `raw`, BOM included: the finding lands 3
-# bytes early (here 3:9 instead of 3:12). Proposed fix: `before = exc.object[: exc.start]`.
+# 'utf-8-sig' reports exc.start after the BOM: counting from the raw bytes would land 3 columns early.
 def test_non_utf8_after_a_bom_points_at_the_bad_byte() -> None:
     raw = b"\xef\xbb\xbfkaplan: 1\naccount:\n  name: caf\xe9\n"
     finding = only(load_plan_bytes(raw, "plans/acme.yaml", "acme"))
@@ -585,9 +581,7 @@ def test_dup_id_across_sections(make_plan: Callable[..., dict[str, Any]]) -> Non
     assert "people[0]" in finding.message
 
 
-# BUG (kaplan/load.py, _ids / structure_findings): ids are gathered in ID_SECTIONS order (team, people,
-# competitors, projects, needs, …), not in file order. The format writes `needs` before `projects`, and
-# a file may order its sections freely, so the finding lands on the FIRST occurrence and names the second.
+# A file may order its sections freely: "second" means second in the file, not in the sections' order.
 def test_dup_id_is_at_the_second_occurrence_in_file_order() -> None:
     text = HEAD + (
         "needs:\n  - id: line-3\n    statement: S\n"  # first in the file

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
+from conftest import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,6 @@ from kaplan.coach.rules import RULES, coaching_findings
 from kaplan.plan.findings import SEVERITIES, STRUCTURAL_CODES, Finding
 from kaplan.plan.load import load_plan_bytes
 
-TODAY = dt.date(2026, 11, 27)
 KNOWN_CODES = frozenset(STRUCTURAL_CODES) | frozenset(RULES)
 FILE = "plans/acme.yaml"
 SETTINGS = settings(

@@ -203,9 +203,7 @@ def test_duplicate_inside_a_duplicate() -> None:
     assert [(line, col) for line, col, _ in found] == [(3, 1), (5, 3)]
 
 
-# BUG (kaplan/yaml12.py, read_yaml.add): the value of a duplicate key is dropped, but the marks of
-# its children are still written into the line map under the same paths, so they overwrite the marks
-# of the value that was kept: a later error in the kept value points into the dropped duplicate.
+# The dropped value's children share the kept value's paths: their marks must not overwrite the kept ones.
 def test_dropped_duplicate_does_not_move_the_marks_of_the_kept_value() -> None:
     doc = read_yaml("a:\n  x: 1\na:\n  x: 2\n")
     assert doc.data == {"a": {"x": 1}}
@@ -262,10 +260,8 @@ def test_syntax_errors_point_at_the_problem(text: str, where: tuple[int, int], w
     assert words in problem.message
 
 
-# BUG (kaplan/yaml12.py, read_yaml, the `except yaml.YAMLError` branch): a control character (NUL,
-# BEL, a vertical tab pasted from a word processor…) raises yaml.reader.ReaderError, which is not a
-# MarkedYAMLError: the problem lands at 1:1 and its message carries a second line
-# ('\n  in "<unicode string>", position N'), breaking the one-finding-a-line text output.
+# A control character (pasted from a word processor…) raises ReaderError, which is not a MarkedYAMLError
+# and carries a second line ('in "<unicode string>", position N'): one finding must stay one line.
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x0b"], ids=["nul", "bel", "vt"])
 def test_control_character_points_at_its_line_and_column(char: str) -> None:
     found = problems(f"a: 1\nb: x{char}y\n")
@@ -275,9 +271,8 @@ def test_control_character_points_at_its_line_and_column(char: str) -> None:
     assert "\n" not in message
 
 
-# BUG (kaplan/yaml12.py, read_yaml, the `except yaml.MarkedYAMLError` branch): libyaml puts the
-# end-of-stream mark one line past the end of a file that lacks a final newline, so the finding names
-# line 3 of a 2-line file (GitHub drops annotations on lines that do not exist).
+# libyaml puts the end-of-stream mark one line past a file without a final newline; GitHub drops
+# annotations on lines that do not exist.
 def test_end_of_file_problem_points_at_a_line_that_exists() -> None:
     found = problems("a: 1\nb: [1, 2")
     assert len(found) == 1

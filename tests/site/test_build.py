@@ -1,4 +1,4 @@
-"""``kaplan build``: what it writes and where, how it fails, and ``kaplan doctor``."""
+"""``kaplan build``: what it writes and where, and how it fails."""
 
 from __future__ import annotations
 
@@ -9,39 +9,18 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from conftest import TODAY, build, run
 from pypdf import PdfReader
 
 import kaplan.files
 from kaplan.cli import main
 from kaplan.files import UMASK, write_atomic
-from kaplan.site.build import account_dir, output_path
 from kaplan.site.cache import is_bookkeeping
+from kaplan.site.tasks import account_dir, output_path
 
-TODAY = "2026-11-27"
 BROKEN = "kaplan: 1\naccount:\n  name: Acme\npeople:\n  - id: a\n    name: A\n    support: suporter\n"
 FINDING_LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): error (?P<code>[a-z-]+): .+$")
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty repository (plans/, no kaplan.yaml) as the current folder."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
-    (tmp_path / "plans").mkdir()
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    """Run kaplan; nothing may end in a traceback."""
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
-
-
-def build(*args: str) -> Result:
-    return run("build", *args, "--jobs", "1", "--today", TODAY)
 
 
 def files_under(folder: Path) -> list[str]:
@@ -176,7 +155,7 @@ def test_build_reports_the_same_structural_findings_as_check(
     plan["projects"][0]["stage"] = 9
     plan["unknown_key"] = 1
     write_plan(plan, "messy")
-    checked = run("check", "--today", TODAY)
+    checked = run("check", "--today", TODAY.isoformat())
     built = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert checked.exit_code == built.exit_code == 1
     from_check = [line for line in checked.output.splitlines() if FINDING_LINE.match(line)]
@@ -201,7 +180,7 @@ def test_coaching_errors_do_not_block_the_build(
     people = make_plan()["people"]
     people[0]["status"] = "left"  # left-in-team is a coaching error
     write_plan(make_plan(people=people), "acme")
-    assert run("check", "--today", TODAY).exit_code == 1
+    assert run("check", "--today", TODAY.isoformat()).exit_code == 1
     result = build("--out", "out", "--no-pdf", "--no-brief", "--no-site")
     assert result.exit_code == 0, result.output
     assert "left-in-team" in (repo / "out" / "accounts" / "acme.html").read_text(encoding="utf-8")
@@ -322,22 +301,6 @@ def test_output_path_refuses_a_symlinked_escape(tmp_path: Path) -> None:
     (tmp_path / "out" / "accounts" / "evil.html").symlink_to(tmp_path / "elsewhere" / "evil.html")
     with pytest.raises(ValueError, match="refusing to write outside"):
         output_path(tmp_path / "out", "evil", ".html")
-
-
-# --- doctor ------------------------------------------------------------------------------------------------
-
-
-def test_doctor_is_happy_on_this_machine(repo: Path) -> None:
-    result = run("doctor")
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    for name in ("WeasyPrint", "Pango", "HarfBuzz subset", "CJK font"):
-        line = next((line for line in lines if re.match(rf"^ok\s+{re.escape(name)}\s", line)), None)
-        assert line is not None, (name, result.output)
-    assert re.search(r"^ok\s+WeasyPrint\s+(\d+)\.", result.output, re.M)
-    assert re.search(r"^ok\s+CJK font\s+.*WenQuanYi", result.output, re.M), result.output
-    assert "BAD" not in result.output
-    assert "fix:" not in result.output
 
 
 def test_an_output_folder_that_cannot_exist_is_a_message(

@@ -17,51 +17,22 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
-from conftest import BASE_PLAN, merge
+from click.testing import Result
+from conftest import BASE_PLAN, FAKE_PDF, TODAY, build, merge, run
 
 import kaplan.site.build
-from kaplan.cli import main
-from kaplan.site.build import in_shard, parse_shard
+import kaplan.site.tasks
 from kaplan.site.cache import MANIFEST, is_bookkeeping, record_path
+from kaplan.site.tasks import in_shard, parse_shard
 
-TODAY = "2026-11-27"
 SUMMARY = re.compile(r"^(\d+) built, (\d+) up to date, (\d+) failed(?:, (\d+) removed)? in \d+\.\ds\b")
-FAKE_PDF = b"%PDF-fake"
 
 
 @pytest.fixture
-def pdf_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """WeasyPrint swapped for a fake that writes ``%PDF-fake``; the list records each call."""
-    calls: list[str] = []
-
-    def fake(html: str, dirs: object) -> bytes:
-        calls.append("pdf")
-        return FAKE_PDF
-
-    monkeypatch.setattr(kaplan.site.build, "render_pdf", fake)
-    return calls
-
-
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_calls: list[str]) -> Path:
-    """An empty repository (plans/, no kaplan.yaml) as the current folder."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KAPLAN_TODAY", raising=False)
+def repo(repo: Path, monkeypatch: pytest.MonkeyPatch, fake_pdf: list[str]) -> Path:
+    """The shared empty repository, with PDFs faked and CI set (so progress is plain lines)."""
     monkeypatch.setenv("CI", "true")
-    (tmp_path / "plans").mkdir()
-    return tmp_path
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
-    return result
-
-
-def build(*args: str, today: str = TODAY) -> Result:
-    return run("build", "--jobs", "1", "--today", today, *args)
+    return repo
 
 
 def counts(result: Result) -> tuple[int, int, int, int]:
@@ -107,7 +78,7 @@ def _build_in(root: Path, plans: dict[str, dict[str, Any]]) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         mp.delenv("KAPLAN_TODAY", raising=False)
-        mp.setattr(kaplan.site.build, "render_pdf", lambda html, dirs: FAKE_PDF)
+        mp.setattr(kaplan.site.tasks, "render_pdf", lambda html, dirs: FAKE_PDF)
         (root / "plans").mkdir()
         for ident, data in plans.items():
             (root / "plans" / f"{ident}.yaml").write_text(
@@ -150,12 +121,12 @@ def outputs_of(ident: str) -> set[str]:
 
 
 def test_second_build_is_a_no_op(
-    repo: Path, three: list[str], pdf_calls: list[str], monkeypatch: pytest.MonkeyPatch
+    repo: Path, three: list[str], fake_pdf: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = build()
     assert first.exit_code == 0, first.output
     assert counts(first) == (3, 0, 0, 0)
-    assert len(pdf_calls) == 6
+    assert len(fake_pdf) == 6
     out = repo / "build"
     before = snapshot(out)
     assert set(before) == {
@@ -171,11 +142,11 @@ def test_second_build_is_a_no_op(
     def no_yaml(*args: object, **kwargs: object) -> None:
         raise AssertionError("a no-op rebuild must not load any plan")
 
-    monkeypatch.setattr(kaplan.site.build, "check_plan", no_yaml)
+    monkeypatch.setattr(kaplan.site.tasks, "check_plan", no_yaml)
     second = build()
     assert second.exit_code == 0, second.output
     assert counts(second) == (0, 3, 0, 0)
-    assert len(pdf_calls) == 6
+    assert len(fake_pdf) == 6
     assert changed(before, snapshot(out)) == set()
     for ident in three:
         assert f"{ident}: up to date" in second.output
@@ -279,12 +250,12 @@ def test_changing_audience_or_today_rebuilds(repo: Path, built: list[str]) -> No
 
 
 def test_changing_which_outputs_are_wanted_rebuilds(
-    repo: Path, three: list[str], pdf_calls: list[str]
+    repo: Path, three: list[str], fake_pdf: list[str]
 ) -> None:
     assert counts(build("--no-pdf", "--no-brief")) == (3, 0, 0, 0)
-    assert pdf_calls == []
+    assert fake_pdf == []
     assert counts(build()) == (3, 0, 0, 0)
-    assert len(pdf_calls) == 6
+    assert len(fake_pdf) == 6
     assert counts(build()) == (0, 3, 0, 0)
 
 
@@ -480,7 +451,7 @@ def test_a_plans_shard_is_the_same_in_every_process() -> None:
     ids = [f"account-{i:03d}" for i in range(50)]
     here = [next(k for k in range(1, 4) if in_shard(i, (k, 3))) for i in ids]
     code = (
-        "import sys; from kaplan.site.build import in_shard; "
+        "import sys; from kaplan.site.tasks import in_shard; "
         "print(' '.join(str([k for k in (1, 2, 3) if in_shard(i, (k, 3))][0]) for i in sys.argv[1:]))"
     )
     for seed in ("1", "4242"):
@@ -536,8 +507,8 @@ def test_two_jobs_give_the_same_bytes_as_one(
     repo: Path, three: list[str], write_plan: Callable[..., Path], make_plan: Callable[..., dict[str, Any]]
 ) -> None:
     write_plan(make_plan(plan={"locale": "zh", "tier": "B"}, account={"name": "华东化工"}), "huadong")
-    one = run("build", "--jobs", "1", "--today", TODAY, "--no-pdf", "--no-brief", "--out", "one")
-    two = run("build", "--jobs", "2", "--today", TODAY, "--no-pdf", "--no-brief", "--out", "two")
+    one = run("build", "--jobs", "1", "--today", TODAY.isoformat(), "--no-pdf", "--no-brief", "--out", "one")
+    two = run("build", "--jobs", "2", "--today", TODAY.isoformat(), "--no-pdf", "--no-brief", "--out", "two")
     assert one.exit_code == two.exit_code == 0, two.output
     a, b = snapshot(repo / "one"), snapshot(repo / "two")
     assert sorted(a) == sorted(b)
@@ -562,7 +533,9 @@ def test_two_jobs_give_the_same_pdf_bytes_as_one(
     write_plan(make_plan(), "acme")
     write_plan(make_plan(plan={"locale": "zh"}, account={"name": "鞍钢"}), "ansteel")
     for jobs, out in (("1", "one"), ("2", "two")):
-        result = run("build", "--jobs", jobs, "--today", TODAY, "--no-brief", "--no-site", "--out", out)
+        result = run(
+            "build", "--jobs", jobs, "--today", TODAY.isoformat(), "--no-brief", "--no-site", "--out", out
+        )
         assert result.exit_code == 0, result.output
     for ident in ("acme", "ansteel"):
         one = (repo / "one" / "accounts" / f"{ident}.pdf").read_bytes()

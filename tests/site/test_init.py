@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
@@ -15,17 +14,17 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import TODAY
 from yamllint import linter  # type: ignore[import-untyped]
 from yamllint.config import YamlLintConfig  # type: ignore[import-untyped]
 
 from kaplan import DISTRIBUTION, __version__
 from kaplan.cli import main
 from kaplan.coach.rules import RULES
-from kaplan.config import load_project
+from kaplan.config import load_workspace
 from kaplan.files import write_atomic
 from kaplan.site.scaffold import InitError, init_repository
 
-TODAY = dt.date(2026, 11, 27)
 ROOT = Path(__file__).resolve().parents[2]
 KAPLAN = Path(sys.executable).parent / "kaplan"
 PINNED = f"{DISTRIBUTION}=={__version__}"
@@ -93,7 +92,7 @@ def test_same_inputs_same_repository(tmp_path: Path) -> None:
 )
 def test_locales(tmp_path: Path, locale: str, title: str, account: str) -> None:
     repo = make_repo(tmp_path, locale)
-    project = load_project(repo, rule_codes=tuple(RULES))
+    project = load_workspace(repo, rule_codes=tuple(RULES))
     assert project.findings == []
     assert project.config.locale == locale
     assert project.config.title == title
@@ -122,7 +121,7 @@ def test_config_explains_every_key_and_its_rule_examples_are_valid(tmp_path: Pat
     uncommented = re.sub(r"^# (rules:|  [a-z-]+: )", r"\1", text, flags=re.MULTILINE)
     assert "\nrules:\n" in uncommented
     (repo / "kaplan.yaml").write_text(uncommented, "utf-8")
-    project = load_project(repo, rule_codes=tuple(RULES))
+    project = load_workspace(repo, rule_codes=tuple(RULES))
     assert project.findings == []
     assert project.config.rules == {"stale-contact": "off", "single-threaded": "error", "gift-risk": "error"}
 

@@ -9,6 +9,7 @@ chart is shown that wide; ``width="100%"`` and the ``viewBox`` let the page scal
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from kaplan.documents.charts.orgchart import org_chart, org_legend
 from kaplan.documents.charts.svg import (
@@ -43,131 +44,166 @@ __all__ = ["org_chart", "org_legend", "power_map", "stage_dates", "stage_ladder"
 
 
 # --- power map -----------------------------------------------------------------------------
+PM_LABEL_PT = 8.5  # names in the cells
+PM_GAP = 2.0  # between cells
+PM_SPLIT = 8.0  # the unknown column and row stand apart
+PM_DOT = 10.0
+PM_LINE_H = 12.0  # one entry
+PM_WRAP_H = 10.0  # the second line of a long name
+PM_HEAD_H = 24.0
+PM_AXIS_W = 14.0
+
+Entry = tuple[str, list[str]]  # a name as given, and as drawn on one or two lines
+
+
+@dataclass
+class _PowerGrid:
+    """The power map's cells: people by (influence, support), columns' places and widths."""
+
+    supports: list[Support]
+    cells: dict[tuple[Influence, Support], list[Person]]
+    col_x: list[float]
+    widths: list[float]
+    subcols: dict[Support, int]  # names side by side in each column
+    names: dict[tuple[Influence, Support], list[Entry]] = field(default_factory=dict)
+
+    def lines_h(self, entries: list[Entry], per: int) -> list[float]:
+        """Heights of the lines of entries in a cell, ``per`` entries side by side."""
+        return [
+            max(PM_LINE_H + PM_WRAP_H * (len(lines) - 1) for _, lines in entries[k : k + per])
+            for k in range(0, len(entries), per)
+        ]
+
+    def row_h(self, inf: Influence) -> float:
+        """The height of an influence's row: its fullest cell's, and at least 30."""
+        content = max(
+            (sum(self.lines_h(self.names.get((inf, s), []), self.subcols[s])) for s in self.supports),
+            default=0.0,
+        )
+        return max(30.0, 8 + content + 4)
+
+    def draw_heads(self, locale: Locale) -> list[str]:
+        """Each column's support, over a swatch of its colour."""
+        body: list[str] = []
+        for i, s in enumerate(self.supports):
+            cx = self.col_x[i] + self.widths[i] / 2
+            body.append(_text(cx, 10, enum_label("support", s, locale), 8.5, INK, bold=True, anchor="middle"))
+            swatch_w = self.widths[i] - 12
+            body.append(
+                _rect(self.col_x[i] + 6, 15, swatch_w, 3.5, SUPPORT_FILL[s], stroke=BORDER, width=0.4, rx=1.5)
+            )
+        return body
+
+    def draw_row(self, inf: Influence, y: float, row_h: float) -> list[str]:
+        """The cells of one row, each with its people's dots and names."""
+        body: list[str] = []
+        for i, s in enumerate(self.supports):
+            body.append(_rect(self.col_x[i], y, self.widths[i], row_h, _cell_fill(inf, s), rx=2))
+            per = self.subcols[s]
+            entry_w = (self.widths[i] - 8) / per
+            entries = self.names.get((inf, s), [])
+            people_here = self.cells.get((inf, s), [])
+            ey = y + 6
+            for k0, sub_h in zip(range(0, len(entries), per), self.lines_h(entries, per), strict=True):
+                for k in range(k0, min(k0 + per, len(entries))):
+                    ex = self.col_x[i] + 4 + (k % per) * entry_w
+                    fill = SUPPORT_FILL[people_here[k].support]
+                    body.append(_circle(ex + 4, ey + 4.5, 3.4, fill, BORDER, 0.5))
+                    text, lines = entries[k]
+                    body.append(_multiline(ex + PM_DOT, ey + 7.5, text, lines, PM_LABEL_PT, PM_WRAP_H, INK))
+                ey += sub_h
+        return body
+
+
+def _power_grid(
+    people: list[Person], supports: list[Support], left: float, width: float, locale: Locale
+) -> _PowerGrid:
+    cells: dict[tuple[Influence, Support], list[Person]] = {}
+    for p in people:
+        cells.setdefault((p.influence, p.support), []).append(p)
+    has_split = supports[-1] == "unknown"
+    room = width - left - (PM_SPLIT if has_split else 0.0) - (len(supports) - 1) * PM_GAP
+    widths, subcols = _power_columns(cells, supports, room, PM_LABEL_PT, PM_DOT, locale)
+    col_x: list[float] = []
+    x = left
+    for s, w in zip(supports, widths, strict=True):
+        col_x.append(x + (PM_SPLIT if s == "unknown" else 0.0))
+        x += w + PM_GAP
+    grid = _PowerGrid(supports, cells, col_x, widths, subcols)
+    # each name on one line if it fits its place in the cell, else on two
+    for (inf, s), ps in cells.items():
+        i = supports.index(s)
+        room_name = (widths[i] - 8) / subcols[s] - PM_DOT - 2
+        grid.names[(inf, s)] = [(_clean(p.name), wrap(p.name, room_name, PM_LABEL_PT, 2)) for p in ps]
+    return grid
+
+
+def _power_scales(people: list[Person]) -> tuple[list[Support], list[Influence]]:
+    """The columns and rows: the "unknown" row and column only when someone is in them."""
+    supports = [s for s in SUPPORT_ORDER if s != "unknown" or any(p.support == s for p in people)]
+    influences = [i for i in INFLUENCE_ORDER if i != "unknown" or any(p.influence == i for p in people)]
+    return supports, influences
+
+
 def power_map(
     plan: Plan,
     locale: Locale,
     *,
     font: str | None = None,
     primary: str | None = None,
-    accent: str | None = None,
     width_mm: float = 180.0,
 ) -> str:
     """Active people placed by influence (rows) and support (columns), stacked within each cell."""
     primary_c = _colour(primary, DEFAULT_PRIMARY)
-    _colour(accent, DEFAULT_ACCENT)
     width = width_mm * PT_PER_MM
     people = [p for p in plan.people if p.status == "active"]
-    # the "unknown" row and column only when someone is in them
-    supports = [s for s in SUPPORT_ORDER if s != "unknown" or any(p.support == s for p in people)]
-    influences = [i for i in INFLUENCE_ORDER if i != "unknown" or any(p.influence == i for p in people)]
-    label_pt = 8.5
-    axis_w = 14.0
+    supports, influences = _power_scales(people)
     row_label_w = max(text_width(enum_label("influence", i, locale), 8.5, True) for i in influences) + 8
-    left = axis_w + row_label_w
-    gap = 2.0
-    split = 8.0  # the unknown column and row stand apart
-    dot = 10.0
-    line_h = 12.0  # one entry
-    wrap_h = 10.0  # the second line of a long name
-    cells: dict[tuple[Influence, Support], list[Person]] = {}
-    for p in people:
-        cells.setdefault((p.influence, p.support), []).append(p)
-    n_cols = len(supports)
-    has_split = supports[-1] == "unknown"
-    room = width - left - (split if has_split else 0.0) - (n_cols - 1) * gap
-    widths, subcols = _power_columns(cells, supports, room, label_pt, dot, locale)
-    col_x: list[float] = []
-    x = left
-    for s, w in zip(supports, widths, strict=True):
-        col_x.append(x + (split if s == "unknown" else 0.0))
-        x += w + gap
-    head_h = 24.0
-    body: list[str] = []
-    for i, s in enumerate(supports):
-        cx = col_x[i] + widths[i] / 2
-        body.append(_text(cx, 10, enum_label("support", s, locale), 8.5, INK, bold=True, anchor="middle"))
-        body.append(
-            _rect(col_x[i] + 6, 15, widths[i] - 12, 3.5, SUPPORT_FILL[s], stroke=BORDER, width=0.4, rx=1.5)
-        )
-    # each name on one line if it fits its place in the cell, else on two
-    names: dict[tuple[Influence, Support], list[tuple[str, list[str]]]] = {}
-    for (inf, s), ps in cells.items():
-        i = supports.index(s)
-        room_name = (widths[i] - 8) / subcols[s] - dot - 2
-        names[(inf, s)] = [(_clean(p.name), wrap(p.name, room_name, label_pt, 2)) for p in ps]
-
-    def lines_h(entries: list[tuple[str, list[str]]], per: int) -> list[float]:
-        """Heights of the lines of entries in a cell, ``per`` entries side by side."""
-        return [
-            max(line_h + wrap_h * (len(lines) - 1) for _, lines in entries[k : k + per])
-            for k in range(0, len(entries), per)
-        ]
-
-    y = head_h
+    left = PM_AXIS_W + row_label_w
+    grid = _power_grid(people, supports, left, width, locale)
+    body = grid.draw_heads(locale)
+    y = PM_HEAD_H
     row_tops: list[float] = []
     known_bottom = y
     for inf in influences:
         if inf == "unknown":
-            y += split - gap
-        content = max(
-            (sum(lines_h(names.get((inf, s), []), subcols[s])) for s in supports),
-            default=0.0,
-        )
-        row_h = max(30.0, 8 + content + 4)
+            y += PM_SPLIT - PM_GAP
+        row_h = grid.row_h(inf)
         row_tops.append(y)
         label = enum_label("influence", inf, locale)
         body.append(_text(left - 6, y + row_h / 2 + 3, label, 8.5, INK, bold=True, anchor="end"))
-        for i, s in enumerate(supports):
-            body.append(_rect(col_x[i], y, widths[i], row_h, _cell_fill(inf, s), rx=2))
-            per = subcols[s]
-            entry_w = (widths[i] - 8) / per
-            entries = names.get((inf, s), [])
-            people_here = cells.get((inf, s), [])
-            ey = y + 6
-            for k0, sub_h in zip(range(0, len(entries), per), lines_h(entries, per), strict=True):
-                for k in range(k0, min(k0 + per, len(entries))):
-                    ex = col_x[i] + 4 + (k % per) * entry_w
-                    fill = SUPPORT_FILL[people_here[k].support]
-                    body.append(_circle(ex + 4, ey + 4.5, 3.4, fill, BORDER, 0.5))
-                    text, lines = entries[k]
-                    body.append(_multiline(ex + dot, ey + 7.5, text, lines, label_pt, wrap_h, INK))
-                ey += sub_h
-        y += row_h + gap
+        body.extend(grid.draw_row(inf, y, row_h))
+        y += row_h + PM_GAP
         if inf != "unknown":
-            known_bottom = y - gap
-    grid_bottom = y - gap
-    # axis titles: influence rises upwards, support grows to the right
-    mid = (row_tops[0] + known_bottom) / 2
-    body.append(
-        _text(
-            0,
-            0,
-            _t("influence", locale) + " →",
-            8.5,
-            primary_c,
-            bold=True,
-            anchor="middle",
-            extra=f' transform="translate({_n(axis_w - 4)} {_n(mid)}) rotate(-90)"',
-        )
-    )
-    last = n_cols - 2 if has_split else n_cols - 1
-    support_mid = (col_x[0] + col_x[last] + widths[last]) / 2
-    body.append(
-        _text(
-            support_mid,
-            grid_bottom + 13,
-            _t("support", locale) + " →",
-            8.5,
-            primary_c,
-            bold=True,
-            anchor="middle",
-        )
-    )
+            known_bottom = y - PM_GAP
+    grid_bottom = y - PM_GAP
+    body.extend(_power_axes(grid, (row_tops[0] + known_bottom) / 2, grid_bottom, primary_c, locale))
     if not people:
         body.append(
-            _text((left + width) / 2, head_h + 40, _t("no_people", locale), 9, MUTED, anchor="middle")
+            _text((left + width) / 2, PM_HEAD_H + 40, _t("no_people", locale), 9, MUTED, anchor="middle")
         )
     return _svg(width, grid_bottom + 18, body, font, _t("power", locale))
+
+
+def _power_axes(grid: _PowerGrid, mid: float, grid_bottom: float, primary: str, locale: Locale) -> list[str]:
+    """The axis titles: influence rises upwards (centred on the known rows), support grows to the right."""
+    influence = _text(
+        0,
+        0,
+        _t("influence", locale) + " →",
+        8.5,
+        primary,
+        bold=True,
+        anchor="middle",
+        extra=f' transform="translate({_n(PM_AXIS_W - 4)} {_n(mid)}) rotate(-90)"',
+    )
+    n_cols = len(grid.supports)
+    last = n_cols - 2 if grid.supports[-1] == "unknown" else n_cols - 1
+    support_mid = (grid.col_x[0] + grid.col_x[last] + grid.widths[last]) / 2
+    support = _text(
+        support_mid, grid_bottom + 13, _t("support", locale) + " →", 8.5, primary, bold=True, anchor="middle"
+    )
+    return [influence, support]
 
 
 def _power_columns(
@@ -241,6 +277,25 @@ def stage_dates(project: Project) -> dict[int, str]:
     return dates
 
 
+def _step_colours(n: int, current: int, past_fill: str, now_fill: str) -> tuple[str, str, str | None]:
+    """A step's fill, ink and outline: reached, current, or still ahead."""
+    if n < current:
+        return past_fill, _ink_on(past_fill), None
+    if n == current:
+        return now_fill, _ink_on(now_fill), None
+    return "#f3f5f7", "#9aa5b1", "#d5dbe1"
+
+
+def _current_mark(cx: float, y: float, colour: str, outcome: str, locale: Locale) -> list[str]:
+    """The triangle over the current step and its tag: "current", or the outcome."""
+    tri = f"M{_n(cx - 4.5)} {_n(y - 9)} L{_n(cx + 4.5)} {_n(y - 9)} L{_n(cx)} {_n(y - 3)} Z"
+    tag = _t("current", locale) if outcome == "open" else enum_label("outcome", outcome, locale)
+    return [
+        f'<path d="{tri}" fill="{colour}"/>',
+        _text(cx, y - 12, tag, 8.5, colour, bold=True, anchor="middle"),
+    ]
+
+
 def stage_ladder(
     project: Project,
     locale: Locale,
@@ -272,12 +327,7 @@ def stage_ladder(
         x = (n - 1) * (col_w + gap)
         h = 18 + n * step
         y = base - h
-        if n < current:
-            fill, ink, stroke = past_fill, _ink_on(past_fill), None
-        elif n == current:
-            fill, ink, stroke = now_fill, _ink_on(now_fill), None
-        else:
-            fill, ink, stroke = "#f3f5f7", "#9aa5b1", "#d5dbe1"
+        fill, ink, stroke = _step_colours(n, current, past_fill, now_fill)
         body.append(_rect(x, y, col_w, h, fill, stroke=stroke, width=0.8 if stroke else 0, rx=2.5))
         body.append(_text(x + col_w / 2, y + 13, str(n), 10, ink, bold=True, anchor="middle"))
         ly = base + 11
@@ -299,11 +349,7 @@ def stage_ladder(
                 )
             )
         if n == current:
-            cx = x + col_w / 2
-            tri = f"M{_n(cx - 4.5)} {_n(y - 9)} L{_n(cx + 4.5)} {_n(y - 9)} L{_n(cx)} {_n(y - 3)} Z"
-            body.append(f'<path d="{tri}" fill="{now_fill}"/>')
-            tag = _t("current", locale) if outcome == "open" else enum_label("outcome", outcome, locale)
-            body.append(_text(cx, y - 12, tag, 8.5, now_fill, bold=True, anchor="middle"))
+            body.extend(_current_mark(x + col_w / 2, y, now_fill, outcome, locale))
     body.append(_path([[(0, base + 0.5), (width, base + 0.5)]], "#c3cad2", 0.8))
     # the outcome, top left, where the ladder leaves room
     pill_text = (

@@ -8,13 +8,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kaplan.config import Brand
 from kaplan.plan.model import Coverage, Influence, Locale, Support
 
 PT_PER_MM = 72 / 25.4
 MIN_PRINT_PT = 7.0  # the smallest text a reader of a printed A4 page should be asked to read
 FONT_STACK = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "sans-serif")
-DEFAULT_PRIMARY = "#1f3a5f"
-DEFAULT_ACCENT = "#d9822b"
 
 SUPPORT_ORDER: tuple[Support, ...] = ("opponent", "skeptic", "neutral", "supporter", "champion", "unknown")
 INFLUENCE_ORDER: tuple[Influence, ...] = ("high", "medium", "low", "unknown")
@@ -208,6 +207,11 @@ def _colour(value: str | None, default: str) -> str:
     if len(value) == 4:
         value = "#" + "".join(c * 2 for c in value[1:])
     return value
+
+
+# The brand's defaults: config.Brand owns them; a document's charts always get the brand's own colours.
+DEFAULT_PRIMARY = _colour(Brand.model_fields["primary"].default, "#000000")
+DEFAULT_ACCENT = _colour(Brand.model_fields["accent"].default, "#000000")
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

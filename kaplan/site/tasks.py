@@ -1,0 +1,339 @@
+"""One plan's build: what it needs (its task), rendering its documents, writing them with their record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from kaplan.coach.check import CheckedPlan, check_plan
+from kaplan.config import Brand, Workspace
+from kaplan.documents.charts import figures as charts
+from kaplan.documents.pdf import render_pdf
+from kaplan.documents.render import render_brief, render_dossier
+from kaplan.documents.theme import Theme, ThemeError
+from kaplan.documents.views import Charts, DocumentView, Links, build_view
+from kaplan.files import write_atomic, write_together
+from kaplan.history.log import HistoryEntry, plan_history
+from kaplan.plan.audience import Audience, Filtered, for_audience
+from kaplan.plan.findings import Finding
+from kaplan.plan.load import plan_id
+from kaplan.plan.meaning import plan_currency, plan_locale
+from kaplan.plan.model import Locale, Plan
+from kaplan.site.cache import (
+    Output,
+    PlanRecord,
+    digest_of,
+    file_identity,
+    plan_key,
+    plan_record_json,
+    record_path,
+    trusted,
+)
+from kaplan.site.pages import AccountSummary, summarize
+
+HISTORY_COMMITS = 10
+SUFFIXES = (".html", ".pdf", ".brief.pdf")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a build makes, and where."""
+
+    out: Path
+    html: bool = True
+    pdf: bool = True
+    brief: bool = True
+    site: bool = False
+    audience: Audience = "internal"
+    today: dt.date = field(default_factory=dt.date.today)
+    shard: tuple[int, int] | None = None
+
+
+@dataclass
+class PlanResult:
+    """What building one plan gave: the files written, or why it failed."""
+
+    ident: str
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    error: str | None = None
+    write_failed: bool = False
+    skipped: bool = False
+    outputs: dict[str, Output] | None = None  # what the plan's record now vouches for, when built
+    record: dict[str, Any] | None = None  # that record, as written
+    summary: AccountSummary | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan was valid and every output was written."""
+        return self.error is None and not any(f.structural for f in self.findings)
+
+
+def account_dir(out: Path) -> Path:
+    """Where dossiers and briefings go."""
+    return out / "accounts"
+
+
+def output_path(out: Path, ident: str, suffix: str) -> Path:
+    """``OUT/accounts/ID{suffix}``, refusing any id that would leave the output folder."""
+    folder = account_dir(out).resolve()
+    path = (folder / f"{ident}{suffix}").resolve()
+    if path.parent != folder:
+        raise ValueError(f"refusing to write outside {folder}: {ident!r}")
+    return path
+
+
+def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
+    """The SVG charts of a dossier, drawn in the brand's colours and font."""
+    # SVG text names one family: the brand's first, before the built-in fonts.
+    font = next(iter(brand.font_families), None)
+    primary, accent = brand.primary, brand.accent
+    return Charts(
+        org=[Markup(svg) for svg in charts.org_chart(plan, locale, font=font, primary=primary)],
+        org_legend=Markup(charts.org_legend(locale, font=font)),
+        power=Markup(charts.power_map(plan, locale, font=font, primary=primary)),
+        ladders={
+            p.id: Markup(charts.stage_ladder(p, locale, font=font, primary=primary, accent=accent))
+            for p in plan.projects
+        },
+    )
+
+
+def render_outputs(view: DocumentView, project: Workspace, suffixes: Sequence[str]) -> dict[str, bytes | str]:
+    """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf), rendered in memory."""
+    theme = Theme.of(project)
+    env = theme.env
+    dossier = render_dossier(view, env)
+    outputs: dict[str, bytes | str] = {}
+    if ".html" in suffixes:
+        outputs[".html"] = dossier
+    if ".pdf" in suffixes:
+        outputs[".pdf"] = render_pdf(dossier, theme)
+    if ".brief.pdf" in suffixes:
+        outputs[".brief.pdf"] = render_pdf(render_brief(view, env), theme)
+    return outputs
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """One plan to build: which outputs to render now, which stay, and the links its page may show.
+
+    ``keys`` holds the input key of every output the plan has once built (rendered now or kept);
+    ``kept`` the records of outputs already current, left as they are.
+    """
+
+    path: Path
+    file: str
+    ident: str
+    suffixes: tuple[str, ...]
+    links: Links
+    keys: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, Output] = field(default_factory=dict)
+    summary_key: str = ""
+    view: str = ""
+
+
+def recent_history(
+    path: Path, project: Workspace, audience: Audience, locale: Locale, now: Plan
+) -> list[HistoryEntry]:
+    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them.
+
+    Every older revision is filtered with the flags of the plan as it is ``now``: a person marked
+    private today is hidden in the commits from before too.
+    """
+
+    def narrow(plan: Plan) -> Plan:
+        return for_audience(plan, audience, now=now).plan
+
+    entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, narrow=narrow)
+    return [e for e in entries if e.changes]
+
+
+def dossier_view(
+    task: PlanTask, checked: CheckedPlan, filtered: Filtered, project: Workspace, options: BuildOptions
+) -> DocumentView:
+    """What the dossier and briefing of a checked plan render from, as its audience may see it."""
+    locale = plan_locale(filtered.plan, project.config.locale)
+    view = build_view(
+        filtered,
+        task.ident,
+        project,
+        options.today,
+        checked.findings,
+        checked.health,
+        charts=document_charts(filtered.plan, locale, project.config.brand),
+        links=task.links,
+    )
+    if options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
+        view.history = recent_history(task.path, project, options.audience, locale, checked.loaded.plan)
+    return view
+
+
+def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> PlanResult:
+    """Check one plan and, if it is valid, write the outputs the task asks for and their record.
+
+    Every document of the plan is rendered before any is written, and they replace the old files
+    together with the record that vouches for them: a failure changes nothing.
+    """
+    checked: CheckedPlan = check_plan(task.path, task.file, project, options.today)
+    result = PlanResult(task.ident, task.file, checked.findings)
+    plan = checked.loaded.plan
+    if plan is None or not checked.loaded.ok:
+        return result
+    try:
+        filtered = for_audience(plan, options.audience)
+        currency = plan_currency(filtered.plan, project.config.currency)
+        result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
+        outputs: dict[str, bytes | str] = {}
+        if task.suffixes:
+            view = dossier_view(task, checked, filtered, project, options)
+            outputs = render_outputs(view, project, task.suffixes)
+    except ThemeError as exc:
+        result.error = str(exc)
+        return result
+    record = PlanRecord(task.ident, dict(task.kept), result.summary.to_json(), task.summary_key, task.view)
+    files = {output_path(options.out, task.ident, suffix): data for suffix, data in outputs.items()}
+    try:
+        # The record comes last: until it is written, the old one vouches for none of the new bytes.
+        result.written = write_together(files)
+        for (suffix, data), path in zip(outputs.items(), result.written, strict=True):
+            digest = digest_of(data)
+            record.outputs[suffix] = Output(
+                task.keys.get(suffix, ""), options.audience, digest, file_identity(path)
+            )
+        write_atomic(record_path(account_dir(options.out), task.ident), plan_record_json(record))
+    except OSError as exc:
+        result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
+        result.write_failed = True
+        return result
+    result.outputs = record.outputs
+    result.record = record.to_json()
+    return result
+
+
+def run_tasks(
+    tasks: Sequence[PlanTask],
+    project: Workspace,
+    options: BuildOptions,
+    jobs: int = 1,
+    progress: Callable[[PlanResult], None] | None = None,
+) -> list[PlanResult]:
+    """Build every task; with ``jobs`` > 1 in a process pool. Results come back in task order."""
+    results: list[PlanResult] = []
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            result = build_plan(task, project, options)
+            results.append(result)
+            if progress:
+                progress(result)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(build_plan, task, project, options) for task in tasks]
+        for future in futures:
+            result = future.result()
+            results.append(result)
+            if progress:
+                progress(result)
+    return results
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` → (K, N) with 1 ≤ K ≤ N."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a shard: write K/N, like 2/4") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"'{text}' is not a shard: K must be between 1 and N")
+    return k, n
+
+
+def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:
+    """Whether a plan's PDFs belong to this shard: a stable hash of its id, so shards never shift."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(hashlib.sha256(ident.encode()).hexdigest(), 16) % n == k - 1
+
+
+def wanted_suffixes(ident: str, options: BuildOptions) -> tuple[str, ...]:
+    """The outputs a build asks of a plan (PDFs only in the plan's shard)."""
+    here = in_shard(ident, options.shard)
+    wanted = ((".html", options.html), (".pdf", options.pdf and here), (".brief.pdf", options.brief and here))
+    return tuple(suffix for suffix, on in wanted if on)
+
+
+def _links(ident: str, options: BuildOptions, have: set[str]) -> Links:
+    return Links(
+        home="../index.html" if options.site else None,
+        pdf=f"{ident}.pdf" if ".pdf" in have else None,
+        brief=f"{ident}.brief.pdf" if ".brief.pdf" in have else None,
+        page=f"accounts/{ident}.html" if ".html" in have else None,
+    )
+
+
+def make_task(
+    path: Path,
+    shown: str,
+    options: BuildOptions,
+    inputs: tuple[str, bytes, str] | None = None,
+    record: PlanRecord | None = None,
+) -> PlanTask:
+    """What one plan needs built, and the links its page may show (only to files that will exist).
+
+    ``inputs`` are (context hash, plan bytes, git blob of its history); with them, an output whose
+    ``record`` says it was made for this audience from the same inputs, and whose bytes still match,
+    is kept instead of rendered again. Without them nothing is kept.
+    """
+    ident = plan_id(path)
+    wanted = wanted_suffixes(ident, options)
+    record = record or PlanRecord(ident)
+    context, raw, history = inputs or ("", b"", "")
+    accounts = account_dir(options.out)
+
+    def key(suffix: str, *parts: str) -> str:
+        return plan_key(context, raw, [suffix, *parts])
+
+    def current(suffix: str) -> bool:
+        output = record.outputs.get(suffix)
+        return bool(context) and trusted(
+            accounts / f"{ident}{suffix}", output, options.audience, keys[suffix]
+        )
+
+    keys = {s: key(s) for s in (".pdf", ".brief.pdf")}
+    fresh = {s for s in keys if current(s)}
+    have = {s for s in keys if s in wanted} | fresh
+    # The page's key depends on its links, and so on which PDFs it will have.
+    keys[".html"] = key(".html", repr(_links(ident, options, have | {".html"})), history)
+    fresh |= {".html"} if current(".html") else set()
+    have |= {".html"} & (set(wanted) | fresh)
+    links = _links(ident, options, have)
+    return PlanTask(
+        path,
+        shown,
+        ident,
+        tuple(s for s in SUFFIXES if s in wanted and s not in fresh),
+        links,
+        keys={s: keys[s] for s in have},
+        kept={s: record.outputs[s] for s in fresh},
+        summary_key=key("summary", repr(links)),
+        view=edition(options),
+    )
+
+
+def build_one(path: Path, shown: str, project: Workspace, options: BuildOptions) -> PlanResult:
+    """Build one plan's outputs, without the cache or the site."""
+    return build_plan(make_task(path, shown, options), project, options)
+
+
+def edition(options: BuildOptions) -> str:
+    """Who a build is for and on which day: what a dashboard summary depends on besides its plan."""
+    return f"{options.audience}/{options.today.isoformat()}"

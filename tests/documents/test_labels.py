@@ -1,0 +1,68 @@
+"""Labels: every enum value and stage in Chinese and English, and amounts as Chinese readers count."""
+
+from __future__ import annotations
+
+import re
+import typing
+
+import pytest
+
+from kaplan.documents.labels import STAGES, chinese_amount, enum_kinds, enum_label, stage_label
+from kaplan.plan import base
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    for kind, values in enum_kinds().items():
+        for value, (zh, en) in values.items():
+            assert zh, (kind, value)
+            assert en, (kind, value)
+            assert CJK.search(zh) or zh == en, (kind, value, zh)
+    for n in range(1, 9):
+        assert CJK.search(stage_label(n, "zh"))
+        assert not CJK.search(stage_label(n, "en"))
+
+
+def test_every_value_of_the_format_has_a_label() -> None:
+    """Each Literal of the format whose values are labelled somewhere is labelled in full."""
+    kinds = enum_kinds()
+    labelled = {value for values in kinds.values() for value in values}
+    missing = []
+    for name, alias in vars(base).items():
+        if typing.get_origin(alias) is not typing.Literal or name == "Locale":
+            continue
+        values = [v for v in typing.get_args(alias) if isinstance(v, str)]
+        if any(v in labelled for v in values):
+            missing += [f"{name}.{v}" for v in values if v not in labelled]
+    assert not missing, missing
+
+
+def test_an_unknown_value_shows_as_itself_and_none_as_nothing() -> None:
+    assert enum_label("support", "champion", "en") != "champion"
+    assert enum_label("support", "not-a-value", "zh") == "not-a-value"
+    assert enum_label("no-such-kind", "x", "en") == "x"
+    assert enum_label("support", None, "zh") == ""
+
+
+def test_stage_labels_follow_the_locale() -> None:
+    assert set(STAGES) == set(range(1, 9))
+    assert stage_label(5, "en") == "Evaluation and comparison"
+    assert stage_label(5, "zh") == "评估比较"
+    assert stage_label(8, "en") == "Contract signed"
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits", "expected"),
+    [
+        (1_200_000, 1, "120 万"),
+        (1_200_000, 0, "120 万"),  # whole numbers keep their zeros
+        (12_300_000, 0, "1,230 万"),
+        (1_234_567, 1, "123.5 万"),
+        (99_999_999, 0, "1 亿"),  # rounds to 10,000 万: say 亿
+        (99_999_999, 1, "1 亿"),
+        (250_300_000, 0, "2.5 亿"),
+    ],
+)
+def test_chinese_amounts_count_in_wan_and_yi(amount: float, digits: int, expected: str) -> None:
+    assert chinese_amount(amount, wan_digits=digits) == expected
