@@ -92,11 +92,17 @@ class YamlDoc:
     problems: list[YamlProblem]
 
 
+# The first characters of every null, boolean, number, infinity and not-a-number the core schema knows.
+_MAY_RESOLVE = frozenset("0123456789+-.~nNtTfF") | {""}
+
+
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar under the YAML 1.2 core schema.
 
     A decimal written with a leading zero (``010``, a phone number) stays text.
     """
+    if text[:1] not in _MAY_RESOLVE:
+        return text  # most scalars are words: nothing of the schema starts with a letter but these
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -148,7 +154,8 @@ def _events(text: str) -> Iterator[Any]:
         loader.dispose()
 
 
-_NODES = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+_NODES = frozenset((yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent))
+_ENDS = frozenset((yaml.MappingEndEvent, yaml.SequenceEndEvent))
 
 
 @dataclass
@@ -174,36 +181,26 @@ class _Builder:
     def problem(self, start: tuple[int, int], message: str) -> None:
         self.problems.append(YamlProblem(*start, message))
 
-    def feed(self, event: Any) -> bool:
-        """Take one event; False once reading must stop (a second document)."""
-        kind = type(event)
-        if kind is yaml.DocumentStartEvent:
-            self.documents += 1
-            if self.documents > 1:
-                self.problem(_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
-                return False
-        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-            self.stack.pop()
-        elif kind in _NODES:
-            self.node(event, kind)
+    def document(self, event: Any) -> bool:
+        """A document starts; False (and a problem) for a second one."""
+        self.documents += 1
+        if self.documents > 1:
+            self.problem(_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
+            return False
         return True
-
-    def expects_key(self) -> bool:
-        """Whether the next node is a mapping's key."""
-        return bool(self.stack) and isinstance(self.stack[-1].container, dict) and self.stack[-1].key is None
 
     def node(self, event: Any, kind: type) -> None:
         """A scalar, alias, or the start of a mapping or list."""
         start = _pos(event.start_mark)
-        is_key = self.expects_key()
+        stack = self.stack
+        # Whether this node is a mapping's key (inline: this runs for every node of every plan).
+        is_key = bool(stack) and stack[-1].key is None and isinstance(stack[-1].container, dict)
         if kind is yaml.AliasEvent:
             self.problem(start, f"aliases (*{event.anchor}) are not allowed: write the value out")
             self.add("?" if is_key else None, start)
             return
-        if event.anchor is not None:
-            self.problem(start, f"anchors (&{event.anchor}) are not allowed: remove it")
-        if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
-            self.problem(start, f"tags ({event.tag}) are not allowed: remove it")
+        if event.anchor is not None or event.tag is not None:
+            self.properties(event, kind, start)
         if kind is yaml.ScalarEvent:
             plain = not event.style and event.implicit[0] and event.tag is None
             self.add(resolve_plain(event.value) if plain and not is_key else event.value, start)
@@ -211,6 +208,13 @@ class _Builder:
         container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
         path = self.add(container, start)
         self.stack.append(_Frame(container, path if path is not None else ("?",)))
+
+    def properties(self, event: Any, kind: type, start: tuple[int, int]) -> None:
+        """Note an anchor or a tag: neither is allowed (``!`` alone, a quoted-string marker, is)."""
+        if event.anchor is not None:
+            self.problem(start, f"anchors (&{event.anchor}) are not allowed: remove it")
+        if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
+            self.problem(start, f"tags ({event.tag}) are not allowed: remove it")
 
     def add(self, value: Any, start: tuple[int, int]) -> PathKey | None:
         """Put a value in the current container; return its path, or None if it was a key."""
@@ -228,7 +232,13 @@ class _Builder:
             self.take_key(frame, value, start)
             return None
         key, frame.key = frame.key, None
-        return self.set_value(frame.container, (*frame.path, key), frame.key_pos, value, start)
+        child = (*frame.path, key)
+        if key in frame.container:
+            # A dropped duplicate: whatever is under it must not move the kept value's marks.
+            return (_DROPPED, *child)
+        frame.container[key] = value
+        self.lines.marks[child] = Mark(frame.key_pos[0], frame.key_pos[1], start[0], start[1])
+        return child
 
     def take_key(self, frame: _Frame, value: Any, start: tuple[int, int]) -> None:
         """Hold a mapping's key until its value comes; note a key that is not text or written twice."""
@@ -243,30 +253,18 @@ class _Builder:
             )
         frame.key, frame.key_pos = key, start
 
-    def set_value(
-        self,
-        mapping: dict[str, Any],
-        child: PathKey,
-        key_pos: tuple[int, int],
-        value: Any,
-        start: tuple[int, int],
-    ) -> PathKey:
-        """Put the value of a key (the last part of ``child``) in its mapping, unless the key was written twice."""
-        key = str(child[-1])
-        if key in mapping:
-            # A dropped duplicate: whatever is under it must not move the kept value's marks.
-            return (_DROPPED, *child)
-        mapping[key] = value
-        self.lines.marks[child] = Mark(key_pos[0], key_pos[1], start[0], start[1])
-        return child
-
 
 def read_yaml(text: str) -> YamlDoc:
     """Read one YAML document into dicts, lists and scalars, with a line map."""
     builder = _Builder()
     try:
         for event in _events(text):
-            if not builder.feed(event):
+            kind = type(event)
+            if kind in _NODES:
+                builder.node(event, kind)
+            elif kind in _ENDS:
+                builder.stack.pop()
+            elif kind is yaml.DocumentStartEvent and not builder.document(event):
                 break
     except yaml.YAMLError as exc:
         builder.problems.append(_error_problem(exc, text))
