@@ -26,29 +26,18 @@ class NotReadable(ValueError):
 
 def write_atomic(path: Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        # mkstemp makes 0600 files; outputs get what the user's umask gives any new file (077 → 0600).
-        os.chmod(tmp, 0o666 & ~UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_together({path: data})[0]
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes.
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (``follow=False``: never through a symlink).
 
     A FIFO, socket or device (``/dev/zero``) is refused without reading it: the file is opened
     non-blocking and checked on the open descriptor, so it cannot be swapped after the check.
     Raises :class:`NotReadable`, or ``OSError`` when the file cannot be opened.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow else flags | os.O_NOFOLLOW)
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
@@ -82,6 +71,7 @@ def write_together(files: Mapping[Path, bytes | str]) -> list[Path]:
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
+            # mkstemp makes 0600 files; outputs get what the user's umask gives any new file (077 → 0600).
             os.chmod(tmp, 0o666 & ~UMASK)
         for tmp, path in staged:
             os.replace(tmp, path)

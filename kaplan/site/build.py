@@ -255,8 +255,7 @@ def _verified(
         s: o for s, o in record.outputs.items() if trusted(accounts / f"{ident}{s}", o, options.audience)
     }
     if verified and verified != record.outputs:
-        record.outputs = verified
-        write_atomic(record_path(accounts, ident), plan_record_json(record))
+        write_atomic(record_path(accounts, ident), plan_record_json(replace(record, outputs=verified)))
     record.outputs = verified
     summary = _cached_summary(record.summary) if record.view == edition(options) else None
     if others is not None and summary is not None and ".html" in verified and summary.html:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kaplan import __version__
+from kaplan.files import NotReadable, read_regular
 
 MANIFEST = ".kaplan-manifest.json"
 RECORD_SUFFIX = ".kaplan.json"
@@ -57,19 +58,10 @@ def context_hash(
     for name, path in theme:
         digest.update(f"theme/{name}\0".encode() + path.read_bytes())
     for path in inputs:
-        digest.update(b"input\0" + (_read_small(path) or b"\0missing"))
+        digest.update(b"input\0" + (_read_file(path, 16 * 1024 * 1024, follow=True) or b"\0missing"))
     for item in extra:
         digest.update(b"extra\0" + item.encode())
     return digest.hexdigest()
-
-
-def _read_small(path: Path, limit: int = 16 * 1024 * 1024) -> bytes | None:
-    try:
-        if path.is_file() and path.stat().st_size <= limit:
-            return path.read_bytes()
-    except OSError:
-        pass
-    return None
 
 
 def plan_key(context: str, plan_bytes: bytes, parts: Iterable[str]) -> str:
@@ -80,17 +72,12 @@ def plan_key(context: str, plan_bytes: bytes, parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _read_file(path: Path, limit: int) -> bytes | None:
-    """A regular file's bytes, not through a symlink and at most ``limit`` of them; else None."""
+def _read_file(path: Path, limit: int, follow: bool = False) -> bytes | None:
+    """A regular file's bytes (by default not through a symlink), at most ``limit``; else None."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+        return read_regular(path, limit, follow=follow)
+    except (OSError, NotReadable):
         return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        return handle.read()
 
 
 def file_digest(path: Path, limit: int = 1 << 30) -> str | None:

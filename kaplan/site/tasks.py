@@ -67,7 +67,6 @@ class PlanResult:
     error: str | None = None
     write_failed: bool = False
     skipped: bool = False
-    outputs: dict[str, Output] | None = None  # what the plan's record now vouches for, when built
     record: dict[str, Any] | None = None  # that record, as written
     summary: AccountSummary | None = None
 
@@ -214,7 +213,6 @@ def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> Pla
         result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
         result.write_failed = True
         return result
-    result.outputs = record.outputs
     result.record = record.to_json()
     return result
 

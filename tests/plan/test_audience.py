@@ -774,3 +774,59 @@ def test_pdf_text_and_metadata_show_exactly_what_the_audience_may_see(
     else:
         assert [i for i in DROPPED_IDS if i in text] == []
         assert "/Author" not in meta  # the owner is a private team member
+
+
+# --- the allow-list itself ---------------------------------------------------------------------------
+
+# Names of format 1.1 that are on the partner allow-list before the model has them (plan-format.md,
+# "Audiences"); this set must shrink to empty as format 1.1 lands.
+NOT_YET_IN_MODEL = {
+    "account.units",
+    "account.purchasing_calendar",
+    "people.unit",
+    "projects.unit",
+    "projects.decision_process.status",
+    "objectives",
+    "meetings",
+}
+
+
+def _allow_list_names(model: type[Any], spec: Any, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """Every name on the allow-list, and whether the model has that field."""
+    from kaplan.plan.audience import Shared
+
+    for name, sub in spec.items():
+        path = f"{prefix}{name}"
+        field = model.model_fields.get(name)
+        yield path, field is not None
+        sub = sub.fields if isinstance(sub, Shared) else sub
+        if field is None or sub is None:
+            continue
+        inner = _model_of(field.annotation)
+        if inner is not None:
+            yield from _allow_list_names(inner, sub, path + ".")
+
+
+def _model_of(annotation: Any) -> type[Any] | None:
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):  # list[X], X | None, Annotated[X, …]
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def test_every_name_on_the_partner_allow_list_is_a_field_or_a_known_later_one() -> None:
+    """A typo on the allow-list would silently drop a field partners should see."""
+    from kaplan.plan.audience import EXTERNAL
+    from kaplan.plan.model import Plan
+
+    names = dict(_allow_list_names(Plan, EXTERNAL))
+    missing = {n for n, present in names.items() if not present}
+    assert missing == NOT_YET_IN_MODEL
+    assert all(names[n] for n in ("people.title", "projects.criteria.weight", "actions.what"))
