@@ -1,11 +1,12 @@
 """``python -m bench`` (``make bench``): how fast ``kaplan check`` is against a bare YAML parse.
 
-Generates a corpus of medium plans (150–250 lines, Chinese and English, fixed seed) in a temporary
-folder, then times, best of N each:
+Generates a corpus of medium plans (150–250 lines, Chinese and English, fixed seed; each uses the
+format-1.1 sections — units, partnership, objectives, whitespace, contracts, meetings, log, risks — beside
+the version-1 ones) in a temporary folder, then times, best of N each:
   (a) ``kaplan check`` over the whole corpus, in-process through the CLI (load, validate, refs,
       coaching rules, health, text output);
   (b) reading the same files and ``yaml.load(text, Loader=yaml.CSafeLoader)``.
-Targets (issue "The plan format, its loader, and kaplan check"): ≥ 500 plans/s, ≤ 3× the bare parse.
+Targets (format 1.1): ≥ 500 plans/s, ≤ 1.5× the bare parse.
 Also run by default, or alone with ``--only``: ``pdf`` (bench/pdf.py: the PDF step against bare
 WeasyPrint) and ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers).
 """
@@ -32,7 +33,7 @@ from bench.timing import best_of
 from kaplan.cli import main as kaplan_main
 
 TARGET_RATE = 500.0
-TARGET_RATIO = 3.0
+TARGET_RATIO = 1.5
 TODAY = "2026-11-27"
 
 
@@ -135,7 +136,7 @@ def bench_check(args: argparse.Namespace) -> bool:
     print(f"(a) kaplan check:           {check_s:7.3f} s  {rate:7.0f} plans/s  ({printed} output lines)")
     print(f"(b) yaml.load CSafeLoader:  {parse_s:7.3f} s  {len(paths) / parse_s:7.0f} plans/s")
     print(f"target ≥ {TARGET_RATE:.0f} plans/s: {rate:.0f} {ok_rate}")
-    print(f"target ≤ {TARGET_RATIO:.0f}× bare parse: {ratio:.2f}× {ok_ratio}")
+    print(f"target ≤ {TARGET_RATIO:g}× bare parse: {ratio:.2f}× {ok_ratio}")
     return ok_rate == "ok" and ok_ratio == "ok"
 
 

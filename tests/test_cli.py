@@ -238,7 +238,7 @@ def test_json_is_valid_and_alone_on_stdout(
     doc = json.loads(result.stdout)
     assert set(doc) == {"files", "findings", "health"}
     assert doc["files"] == 2
-    keys = {"file", "line", "column", "path", "code", "severity", "message"}
+    keys = {"file", "line", "column", "path", "code", "severity", "message", "project", "waived"}
     assert all(set(f) == keys for f in doc["findings"])
     assert {(f["file"], f["line"], f["column"], f["code"]) for f in doc["findings"]} == {
         ("plans/broken.yaml", 7, 14, "schema"),

@@ -3,9 +3,12 @@
 The plan is generated from the model itself, so a text field added to the format later gets a
 sentinel without anyone remembering to: every ``str`` field of every model holds a distinct token
 (``ZQ0042QZ``), in a visible item and in a ``private: true`` twin of it (plus personal needs and
-cruxes, and shared actions). What each audience may see is written out here from the spec, by hand,
-independently of kaplan's own allow-list. Then every byte of every file a real build leaves in OUT
-(PDF text and metadata included), and the output of ``kaplan diff``, is scanned for the tokens.
+cruxes, shared actions, objectives and meetings, and a waiver with a reason on every item).
+References are made where :data:`~kaplan.plan.load.REF_FIELDS` says the format holds them: a single
+reference names the first (visible) item of its section, a list of them also names the private
+twin. What each audience may see is written out here from the spec, by hand, independently of
+kaplan's own allow-list. Then every byte of every file a real build leaves in OUT (PDF text and
+metadata included), and the output of ``kaplan diff``, is scanned for the tokens.
 """
 
 from __future__ import annotations
@@ -29,27 +32,29 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 
 from kaplan.plan.audience import AUDIENCES, Audience
-from kaplan.plan.load import load_plan
+from kaplan.plan.load import ANY, ID_SECTIONS, REF_FIELDS, load_plan
 from kaplan.plan.model import MoneyValue, Plan
 
 TOKEN = re.compile(r"ZQ\d{4}QZ")
+# The generated ids (``people-id1``): a dropped item's id must be absent too, not only its text.
+IDENT = re.compile(rf"\b(?:{'|'.join(s.replace('_', '-') for s in ID_SECTIONS)})-id\d\b")
+# The ids a partner may see: of the visible items of the sections whose `id` is on the allow-list
+# (shared actions are renumbered; a shared objective or meeting shows no id).
+EXTERNAL_IDS = {f"{section}-id{i}" for section in ("units", "team", "people", "projects") for i in (0, 9)}
+HIDDEN_ITEMS = ("1", "2", "4")  # private twins, personal needs and cruxes, shared private items
 
-# Fields that hold references, by (model, field): the section whose first item they point at.
-PEOPLE_OWNED = {"Budget", "DecisionStep"}
-REFS = {
-    "reports_to": "people",
-    "holder": "people",
-    "project": "projects",
-    "person": "people",
-    "competitor": "competitors",
-    "vendor": "competitors",
-    "from_": "people",
-    "to": "people",
-}
-REF_LISTS = {"refs": "people", "approvals": "people"}
-NOT_TEXT = {"currency", "website", "email"}  # validated or shown only as codes
+# Where the format holds references (pattern without list indexes → the sections it may name).
+SINGLE_REFS = {pattern: sections for pattern, sections in REF_FIELDS if pattern[-1] != "*"}
+REF_LISTS = {pattern[:-1]: sections for pattern, sections in REF_FIELDS if pattern[-1] == "*"}
+NOT_TEXT = {"currency", "website"}  # validated or shown only as codes
+WAIVED = "stale-review"  # a real coaching code (a waiver may name only those); it fires on this plan
+SHARED = ("actions", "objectives", "meetings")  # reach a partner only when marked share: true
 
-# What a partner may see (plan-format.md, "Audiences"), as paths with list indexes removed.
+# What a partner may see (plan-format.md, "Audiences"), as paths with list indexes removed. Everything
+# else is absent: among the text of format 1.1, a person's unit is a reference and a decision step's
+# status an enum; partnership, whitespace, contracts, log, risks, waiver reasons, pricing, a
+# person's phone and e-mail, compelling events, metrics, loss reasons and a meeting's commitment,
+# questions and outcome are not on this list.
 EXTERNAL_TEXT = {
     "partner_summary",
     "account.name",
@@ -60,10 +65,15 @@ EXTERNAL_TEXT = {
     "account.business_scope[]",
     "account.contacts[].label",
     "account.contacts[].phone",
+    "account.contacts[].email",
     "account.contacts[].address",
     "account.consumption[].category",
     "account.consumption[].volume.unit",
+    "account.units[].name",
+    "account.units[].location",
+    "account.purchasing_calendar[].what",
     "team[].name",
+    "team[].email",
     "people[].name",
     "people[].title",
     "people[].department",
@@ -71,7 +81,12 @@ EXTERNAL_TEXT = {
     "projects[].special_requirements[]",
     "projects[].criteria[].criterion",
     "projects[].decision_process[].step",
-    "actions[].what",  # shared actions only
+    # shared items only
+    "actions[].what",
+    "objectives[].statement",
+    "objectives[].measure.unit",
+    "meetings[].title",
+    "meetings[].objective",
 }
 
 
@@ -103,23 +118,32 @@ def _ident(section: str, i: int) -> str:
     return f"{section.replace('_', '-')}-id{i}"
 
 
-def _fill(model: type[BaseModel], path: str, s: Sentinels, section: str, i: int) -> dict[str, Any]:
+def _target(sections: tuple[str, ...]) -> str:
+    """The section a generated reference names: the first one it may (people for "any id")."""
+    return "people" if sections == ANY else sections[0]
+
+
+def _fill(
+    model: type[BaseModel], path: str, s: Sentinels, section: str, i: int, where: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``where``: the field's place as REF_FIELDS writes it (keys as written, ``*`` for a list item)."""
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = info.alias or name
         here = f"{path}.{key}" if path else key
+        at = (*where, key)
         annotation = _unwrap(info.annotation)
         origin = typing.get_origin(annotation)
         if name in ("private", "share", "kaplan"):
             continue
         if name == "id":
             data[key] = _ident(section, i)
-        elif name == "owner":
-            data[key] = _ident("people" if model.__name__ in PEOPLE_OWNED else "team", 0)
-        elif name in REFS:
-            data[key] = _ident(REFS[name], 0)
-        elif name in REF_LISTS:
-            data[key] = [_ident(REF_LISTS[name], 0)]
+        elif at in SINGLE_REFS:
+            data[key] = _ident(_target(SINGLE_REFS[at]), 0)
+        elif at in REF_LISTS:  # the visible item and its private twin
+            data[key] = [_ident(_target(REF_LISTS[at]), 0), _ident(_target(REF_LISTS[at]), 1)]
+        elif name == "waive":
+            data[key] = {WAIVED: s.token(f"{here}.reason")}
         elif name in NOT_TEXT:
             continue
         elif annotation is str:
@@ -129,11 +153,11 @@ def _fill(model: type[BaseModel], path: str, s: Sentinels, section: str, i: int)
             if item is str:
                 data[key] = [s.token(f"{here}[]")]
             elif isinstance(item, type) and issubclass(item, BaseModel):
-                data[key] = _items(item, f"{here}[]", s, name)
+                data[key] = _items(item, f"{here}[]", s, name, (*at, "*"))
         elif annotation is MoneyValue:
             data[key] = {"amount": 1_000_000, "currency": "CNY"}
         elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            data[key] = _fill(annotation, here, s, section, i)
+            data[key] = _fill(annotation, here, s, section, i, at)
         elif origin is typing.Literal and info.is_required():
             data[key] = typing.get_args(annotation)[0]
         elif info.is_required():
@@ -141,15 +165,19 @@ def _fill(model: type[BaseModel], path: str, s: Sentinels, section: str, i: int)
     return data
 
 
-def _items(model: type[BaseModel], path: str, s: Sentinels, section: str) -> list[dict[str, Any]]:
-    """A visible item and its private twin; personal needs and cruxes; shared actions."""
-    items = [_fill(model, path, s, section, 0), {**_fill(model, path + "!private", s, section, 1)}]
+def _items(
+    model: type[BaseModel], path: str, s: Sentinels, section: str, where: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """A visible item and its private twin; personal needs and cruxes; shared actions, objectives
+    and meetings, and a shared private one (private wins)."""
+    items = [_fill(model, path, s, section, 0, where), _fill(model, path + "!private", s, section, 1, where)]
     items[1]["private"] = True
     if section in ("needs", "cruxes"):
-        items.append({**_fill(model, path + "!personal", s, section, 2), "kind": "personal"})
-    if section == "actions":
-        items.append({**_fill(model, path + "!shared", s, section, 3), "share": True})
-        items.append({**_fill(model, path + "!private", s, section, 4), "share": True, "private": True})
+        items.append({**_fill(model, path + "!personal", s, section, 2, where), "kind": "personal"})
+    if section in SHARED:
+        items.append({**_fill(model, path + "!shared", s, section, 3, where), "share": True})
+        shared_private = _fill(model, path + "!private", s, section, 4, where)
+        items.append({**shared_private, "share": True, "private": True})
     return items
 
 
@@ -158,12 +186,38 @@ def sentinel_plan() -> tuple[dict[str, Any], Sentinels]:
     s = Sentinels()
     plan = {"kaplan": 1, **_fill(Plan, "", s, "plan", 0)}
     plan["plan"]["locale"] = "en"
+    # Trees: the first item cannot be its own parent; a second visible one hangs under it.
     plan["people"][0].pop("reports_to")
     plan["people"].append({"id": "people-id9", "name": s.token("people[].name"), "reports_to": "people-id0"})
+    units = plan["account"]["units"]
+    units[0].pop("parent")
+    units.append({"id": "units-id9", "name": s.token("account.units[].name"), "parent": "units-id0"})
     for project in plan["projects"]:
         project["stage"] = 5
         project["history"] = [{"stage": 5, "on": "2026-10-01"}]
+    for meeting in plan["meetings"]:  # upcoming, so the briefing shows the next one too
+        meeting["on"] = "2026-12-03"
+    # Coaching rules of format 1.1 that quote what they are about, tripped on private items and on
+    # visible items that name private ones: their findings must go with what they quote.
+    plan["meetings"][1].pop("commitment")  # meeting-unprepared, on the private meeting
+    for objective in plan["objectives"]:
+        objective["status"] = "at_risk"  # objective-off-track, on all but the first
+    for contract in plan["contracts"]:
+        contract["end"] = "2027-01-15"  # contract-expiring: its renewal is the private project, won
+    plan["contracts"][0]["renewal"] = "projects-id1"
+    plan["projects"][1]["outcome"] = "won"
+    for entry in plan["log"]:
+        entry.update(kind="complaint", on="2026-09-01")  # open-complaint, naming the private person
     return plan, s
+
+
+def may_see_id(ident: str, audience: Audience) -> bool:
+    """Whether the spec lets ``audience`` see a generated id."""
+    if audience == "private":
+        return True
+    if audience == "internal":
+        return not ident.endswith(HIDDEN_ITEMS)
+    return ident in EXTERNAL_IDS
 
 
 def may_see(path: str, audience: Audience) -> bool:
@@ -176,7 +230,7 @@ def may_see(path: str, audience: Audience) -> bool:
     if audience == "internal":
         return not path.startswith("partner_summary")
     normal = path.replace("!shared", "")
-    if normal.startswith("actions[]"):
+    if normal.startswith(tuple(f"{section}[]" for section in SHARED)):
         return "!shared" in path and normal in EXTERNAL_TEXT
     return normal in EXTERNAL_TEXT
 
@@ -189,26 +243,36 @@ def _pdf_text(data: bytes) -> str:
 
 
 def scan(folder: Path) -> dict[str, set[str]]:
-    """Every token in every file under ``folder``: file name → tokens."""
+    """Every token and generated id in every file under ``folder``: file name → what was found.
+
+    Ids are looked for in a PDF's text and metadata only, not in its compressed bytes.
+    """
     found: dict[str, set[str]] = {}
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
         data = path.read_bytes()
         text = data.decode("utf-8", "replace")
-        if data.startswith(b"%PDF"):
-            text += _pdf_text(data)
-        found[path.relative_to(folder).as_posix()] = set(TOKEN.findall(text))
+        readable = _pdf_text(data) if data.startswith(b"%PDF") else text
+        found[path.relative_to(folder).as_posix()] = set(TOKEN.findall(text + readable)) | set(
+            IDENT.findall(readable)
+        )
     return found
 
 
 def leaks(found: dict[str, set[str]], s: Sentinels, audience: Audience) -> list[tuple[str, str]]:
+    """(file, the path of a token's field or an id) of everything found that ``audience`` may not see."""
     return sorted(
-        (name, s.paths[t])
+        (name, s.paths.get(t, t))
         for name, tokens in found.items()
         for t in tokens
-        if not may_see(s.paths[t], audience)
+        if not (may_see(s.paths[t], audience) if t in s.paths else may_see_id(t, audience))
     )
+
+
+def seen_paths(found: dict[str, set[str]], s: Sentinels) -> set[str]:
+    """The paths of the fields whose tokens were found."""
+    return {s.paths[t] for tokens in found.values() for t in tokens if t in s.paths}
 
 
 @pytest.fixture(scope="module")
@@ -242,9 +306,38 @@ def test_the_generated_plan_is_valid_and_fills_every_text_field(repo: tuple[Path
     root, s = repo
     loaded = load_plan(root / "plans" / "sentinel.yaml")
     assert [f.text() for f in loaded.findings if f.structural] == []
-    assert len(s.paths) > 150
+    assert loaded.plan is not None
+    assert len(s.paths) > 300
     for must in ("people[].personal.family", "projects[].buying_team[].win.personal", "partner_summary"):
         assert must in s.paths.values()
+    # Every section of format 1.1, a waiver on the plan and on every item, shared and private items.
+    for must in (
+        "waive.reason",
+        "people[].waive.reason",
+        "projects[].decision_process[].waive.reason",
+        "meetings[]!shared.commitment.best",
+        "meetings[]!shared.questions[]",
+        "meetings[]!shared.outcome",
+        "objectives[]!private.statement",
+        "log[].summary",
+        "risks[].statement",
+        "partnership.strengths[]",
+        "whitespace[].notes",
+        "contracts[].notes",
+        "competitors[].pricing",
+        "people[].phone",
+        "people[].email",
+    ):
+        assert must in s.paths.values(), must
+    plan = loaded.plan
+    assert [m.share for m in plan.meetings] == [False, False, True, True]
+    assert [o.private for o in plan.objectives] == [False, True, False, True]
+    assert plan.meetings[0].attendees == ["people-id0", "people-id1"]  # a visible and a private person
+    assert plan.account.units[2].parent == "units-id0"
+    assert plan.people[0].source is not None
+    assert plan.people[0].source.by == "team-id0"
+    # Every reference field of the format holds a reference (REF_FIELDS drives the generator).
+    assert len(SINGLE_REFS) + len(REF_LISTS) == len(REF_FIELDS)
 
 
 @pytest.mark.pdf
@@ -258,22 +351,40 @@ def test_every_byte_of_a_build_shows_only_what_the_audience_may_see(
     build_in(root, "--out", str(out), "--audience", audience)
     found = scan(out)
     assert leaks(found, s, audience) == []
-    seen = {s.paths[t] for tokens in found.values() for t in tokens}
+    seen = seen_paths(found, s)
     # Positive controls: what each audience must still be shown.
-    assert "account.name" in seen
-    assert "people[].name" in seen
+    shown = {"account.name", "people[].name", "account.units[].name", "account.units[].location"}
+    shown |= {"account.purchasing_calendar[].what", "projects[].decision_process[].step"}
     if audience == "external":
-        assert "partner_summary" in seen
-        assert "actions[]!shared.what" in seen
+        shown |= {"partner_summary", "actions[]!shared.what", "objectives[]!shared.statement"}
+        shown |= {
+            "objectives[]!shared.measure.unit",
+            "meetings[]!shared.title",
+            "meetings[]!shared.objective",
+        }
         assert "summary" not in seen
     else:
-        assert "summary" in seen
-        assert "projects[].buying_team[].win.business" in seen
-        assert "people[].standing" in seen
-        assert "competitors[].name" in seen
+        shown |= {
+            "summary",
+            "projects[].buying_team[].win.business",
+            "people[].standing",
+            "competitors[].name",
+        }
+        shown |= {"partnership.strengths[]", "partnership.vulnerabilities[]", "whitespace[].offering"}
+        shown |= {"contracts[].name", "log[].summary", "risks[].statement", "risks[].mitigation"}
+        shown |= {"objectives[].statement", "meetings[].title", "meetings[].commitment.best"}
+        shown |= {"meetings[].commitment.minimum", "meetings[].questions[]", "meetings[].outcome"}
+        shown |= {"people[].phone", "people[].email", "competitors[].pricing", "projects[].compelling_event"}
+        shown |= {"projects[].metrics[].kpi", "projects[].loss_reason", "account.shareholders[].name"}
+        shown |= {"account.terms.payment", "account.units[].notes"}
     if audience == "private":
-        assert "people[].personal.family" in seen
-        assert "projects[].buying_team[].win.personal" in seen
+        shown |= {"people[].personal.family", "projects[].buying_team[].win.personal"}
+        shown |= {
+            "meetings[]!private.title",
+            "objectives[]!private.statement",
+            "account.units[]!private.name",
+        }
+    assert shown - seen == set()
     if audience != "private":
         html = (out / "accounts" / "sentinel.html").read_text(encoding="utf-8")
         assert "people-id1" not in html  # the private person's id either

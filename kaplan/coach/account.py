@@ -29,7 +29,32 @@ GIFT_WORDS = (
     "favour",
     "favor",
 )
-_GIFT_RE = re.compile("|".join(re.escape(w) for w in GIFT_WORDS), re.IGNORECASE)
+# A Chinese term matches anywhere; a Latin term only as a whole word, so "favorable" and "cashflow" pass.
+_GIFT_RE = re.compile(
+    # A Latin term is a whole word, in the singular or the plural ("gifts", "favours" are alarms too).
+    "|".join(
+        re.escape(w) if not w.isascii() else rf"(?<![a-z]){re.escape(w)}(?:e?s)?(?![a-z])" for w in GIFT_WORDS
+    ),
+    re.IGNORECASE,
+)
+# Benign phrases that contain a gift word but are ordinary business: a gift word that overlaps one of
+# them does not count ("送礼品包装样品" reads 送 + 礼品包装, "send gift-packaging samples").
+BENIGN_PHRASES = (
+    r"cash[\s-]*flows?",  # finance: "improve cash flow", "cash-flow forecast"
+    r"in\s+(?:(?:our|your|their|its)\s+)?favou?r(?:\s+of)?",  # "in our favour", "in favor of"
+    r"gift[\s-]+packaging",  # a product category: board and paper for gift packaging
+    "礼品包装",  # the same category in Chinese: 礼品包装用白卡纸 is a paper product, not a gift
+)
+_BENIGN_RE = re.compile("|".join(BENIGN_PHRASES), re.IGNORECASE)
+
+
+def gift_word(text: str) -> str | None:
+    """The first gift word of ``text`` that overlaps no benign phrase, as written, or None."""
+    benign = [m.span() for m in _BENIGN_RE.finditer(text)]
+    for found in _GIFT_RE.finditer(text):
+        if not any(found.start() < end and start < found.end() for start, end in benign):
+            return found.group(0)
+    return None
 
 
 # --- competition -------------------------------------------------------------------------------------
@@ -68,7 +93,7 @@ def no_counter(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 ("competitors", i, "threat"),
                 f"{c.name} is a high threat and we have no counter-strategy: write how we block them",
-                f"{c.name}威胁很大，我们却没有应对策略：写下如何阻截他们",
+                f"{c.name}威胁很大，我们却没有应对策略：写下如何阻截对方",
             )
 
 
@@ -89,7 +114,7 @@ def no_person_crux(ctx: Context) -> Iterator[Hit]:
             path,
             f"“{p.name}” is at stage {p.stage} and no crux names the person who tips the decision: "
             "find the key person and how to win them",
-            f"“{p.name}”已到第 {p.stage} 阶段，却没有找出人物要害：找准左右决策的关键人物，以及赢得他的办法",
+            f"“{p.name}”已到第 {p.stage} 阶段，却没有找出人物要害：找准左右决策的关键人物，以及赢得此人的办法",
         )
 
 
@@ -114,10 +139,20 @@ def hidden_need_no_evidence(ctx: Context) -> Iterator[Hit]:
     "gift-risk",
     "warning",
     "needs",
-    "personal need, personal crux or action whose text mentions gifts, cash, banquets, kickbacks…",
+    "personal need, personal crux or action whose text contains one of: "
+    + ", ".join(GIFT_WORDS)
+    + " (case-insensitive; a Latin term matches whole words only), outside benign phrases such as "
+    "cash flow and 礼品包装: an anti-bribery reminder",
     "anti-bribery compliance (反商业贿赂)",
 )
 def gift_risk(ctx: Context) -> Iterator[Hit]:
+    """Gifts, cash and hospitality to win business: a reminder of anti-bribery law.
+
+    Latin terms match whole words only ("favorable", "cashflow" and "gifted" pass). Before matching,
+    the :data:`BENIGN_PHRASES` are set aside: "cash flow" is finance, "in our favour" is an idiom, and
+    礼品包装 / "gift packaging" is a product category (a paper mill sells 礼品包装用白卡纸). The list is
+    short on purpose: "gift box", 礼品 on its own or 送礼 stay alarms, because they usually are gifts.
+    """
     texts: list[tuple[PathKey, str]] = []
     for i, need in enumerate(ctx.plan.needs):
         if need.kind == "personal":
@@ -134,9 +169,8 @@ def gift_risk(ctx: Context) -> Iterator[Hit]:
     for i, action in enumerate(ctx.plan.actions):
         texts.append((("actions", i, "what"), action.what))
     for path, text in texts:
-        found = _GIFT_RE.search(text)
-        if found:
-            word = found.group(0)
+        word = gift_word(text)
+        if word is not None:
             yield Hit(
                 path,
                 f"mentions '{word}': gifts, cash and hospitality to win business can break anti-bribery "

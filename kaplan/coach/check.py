@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaplan.coach.health import Health, plan_health
-from kaplan.coach.rules import coaching_findings
+from kaplan.coach.rules import RULES, coaching_findings
+from kaplan.coach.waivers import order_findings
 from kaplan.config import Workspace
 from kaplan.errors import UsageError
-from kaplan.plan.findings import Finding, sort_findings
+from kaplan.plan.findings import Finding
 from kaplan.plan.load import LoadedPlan, load_plan, plan_id
 from kaplan.plan.meaning import plan_locale
 from kaplan.plan.yaml12 import LineMap
+
+RULE_CODES = tuple(RULES)
 
 
 @dataclass
@@ -25,6 +28,7 @@ class CheckedPlan:
     loaded: LoadedPlan
     findings: list[Finding] = field(default_factory=list)
     health: Health | None = None
+    waived: list[Finding] = field(default_factory=list)  # findings a waiver silences, with its reason
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -99,7 +103,7 @@ def check_plan(path: Path, shown: str, project: Workspace, today: dt.date) -> Ch
     refused = outside_finding(path, shown, project.root)
     if refused is not None:
         return CheckedPlan(LoadedPlan(shown, plan_id(path), None, findings=[refused]), [refused])
-    loaded = load_plan(path, shown)
+    loaded = load_plan(path, shown, RULE_CODES)
     checked = CheckedPlan(loaded, list(loaded.findings))
     if loaded.plan is not None and loaded.ok:
         coaching = coaching_findings(
@@ -110,9 +114,11 @@ def check_plan(path: Path, shown: str, project: Workspace, today: dt.date) -> Ch
             project.config.rules,
             plan_locale(loaded.plan, project.config.locale),
         )
-        checked.findings += coaching
-        checked.health = plan_health(loaded.plan, coaching)
-    checked.findings = sort_findings(checked.findings)
+        active = [f for f in coaching if f.waived is None]
+        checked.waived = order_findings((f for f in coaching if f.waived is not None), loaded.plan)
+        checked.findings += active
+        checked.health = plan_health(loaded.plan, active)
+    checked.findings = order_findings(checked.findings, loaded.plan)
     # The line map has done its work; dropping it keeps a run over many plans light on memory and GC.
     loaded.lines = LineMap()
     return checked

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from kaplan.coach import account, freshness, people, projects
+from kaplan.coach import account, freshness, people, projects, standing
 from kaplan.coach.account import GIFT_WORDS
 from kaplan.coach.base import Context, Hit, Rule
+from kaplan.coach.waivers import project_of, waiver
 from kaplan.plan.findings import STRUCTURAL, Finding
 from kaplan.plan.meaning import plan_locale
 from kaplan.plan.messages import format_path
@@ -22,9 +23,9 @@ from kaplan.plan.yaml12 import LineMap
 
 __all__ = ["AREAS", "GIFT_WORDS", "RULES", "STRUCTURAL", "Context", "Hit", "Rule", "coaching_findings"]
 
-# The order of `kaplan rules` and of findings on the same spot: projects, people, account, freshness.
+# The order of `kaplan rules` and of findings on the same spot: projects, people, account, freshness, standing.
 RULES: dict[str, Rule] = {
-    r.code: r for module in (projects, people, account, freshness) for r in module.RULES
+    r.code: r for module in (projects, people, account, freshness, standing) for r in module.RULES
 }
 
 AREAS = ("people", "projects", "competition", "needs", "freshness")
@@ -38,7 +39,10 @@ def coaching_findings(
     levels: Mapping[str, str] | None = None,
     locale: Locale | None = None,
 ) -> list[Finding]:
-    """Run every coaching rule; ``levels`` overrides severities (``off`` silences a rule)."""
+    """Run every coaching rule; ``levels`` overrides severities (``off`` silences a rule).
+
+    A finding a waiver covers is returned with the waiver's reason in ``waived``.
+    """
     ctx = Context(plan, today)
     lang = locale or plan_locale(plan, "en")
     findings: list[Finding] = []
@@ -49,5 +53,9 @@ def coaching_findings(
         for hit in r.check(ctx):
             line, column = lines.value(hit.path) if hit.at_value else lines.key(hit.path)
             message = hit.zh if lang == "zh" else hit.en
-            findings.append(Finding(file, line, column, format_path(hit.path), code, level, message))  # type: ignore[arg-type]
+            project = hit.project or project_of(plan, hit.path)
+            reason = waiver(plan, hit.path, code)
+            findings.append(
+                Finding(file, line, column, format_path(hit.path), code, level, message, project, reason)  # type: ignore[arg-type]
+            )
     return findings

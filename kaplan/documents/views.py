@@ -16,13 +16,36 @@ from markupsafe import Markup
 from kaplan import __version__
 from kaplan.coach.health import Health
 from kaplan.config import Brand, Workspace
-from kaplan.documents.labels import chinese_amount, enum_label, stage_label, word
+from kaplan.documents.account import WhitespaceGrid, unit_tree
+from kaplan.documents.labels import chinese_amount, enum_label, month_label, stage_label, trim_number, word
 from kaplan.documents.theme import ThemeError, resolves_inside
 from kaplan.files import NotReadable, read_regular
 from kaplan.plan.audience import Filtered, shows_assessments
 from kaplan.plan.findings import Finding
-from kaplan.plan.meaning import due_overdue, money_currency, plan_currency, plan_locale
-from kaplan.plan.model import Action, Locale, MoneyValue, Person, Plan, TeamMember, Win
+from kaplan.plan.meaning import (
+    due_overdue,
+    forecast,
+    last_contacts,
+    log_status,
+    money_currency,
+    plan_currency,
+    plan_locale,
+    rung_label,
+    share_of_wallet,
+    win_probability,
+)
+from kaplan.plan.model import (
+    Action,
+    Locale,
+    LogEntry,
+    Meeting,
+    MoneyValue,
+    Person,
+    Plan,
+    TeamMember,
+    Unit,
+    Win,
+)
 from kaplan.plan.model import Project as PlanProject
 
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -93,6 +116,14 @@ class Labels:
         """A stage's label."""
         return stage_label(n, self.locale)
 
+    def rung(self, n: int | None) -> str:
+        """A rung of the buy-sell hierarchy (1 to 5), labelled."""
+        return "" if n is None else rung_label(n, self.locale)
+
+    def month(self, n: int) -> str:
+        """A month (1 to 12), short."""
+        return month_label(n, self.locale)
+
     def date(self, day: dt.date | str | None) -> str:
         """A date as the locale writes it."""
         if isinstance(day, str):
@@ -154,6 +185,11 @@ class DocumentView:
         out.update({p.id: p.name for p in self.plan.projects})
         out.update({n.id: _first_line(n.statement) for n in self.plan.needs})
         out.update({a.id: a.what for a in self.plan.actions})
+        out.update({u.id: u.name for u in self.plan.account.units})
+        out.update({c.id: c.name for c in self.plan.contracts})
+        out.update({o.id: _first_line(o.statement) for o in self.plan.objectives})
+        out.update({m.id: m.title for m in self.plan.meetings})
+        out.update({r.id: _first_line(r.statement) for r in self.plan.risks})
         return out
 
     def name(self, ident: str | None) -> str:
@@ -190,6 +226,89 @@ class DocumentView:
             return f"{chinese_amount(amount)}{'元' if currency == 'CNY' else ' ' + currency}"
         number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
         return f"{currency} {number}"
+
+    def number(self, value: float | None) -> str:
+        """A plain number with thousands separators: ``12,000``, ``0.5``."""
+        if value is None:
+            return ""
+        return f"{value:,.0f}" if float(value).is_integer() else trim_number(f"{value:,.2f}")
+
+    def percent(self, value: float | None) -> str:
+        """A percentage (0 to 100) as ``55%`` or ``12.5%``."""
+        return "" if value is None else trim_number(f"{value:.1f}") + "%"
+
+    def probability(self, project: PlanProject) -> float:
+        """Our chance of winning a project, in percent: its own, else its stage's default."""
+        return win_probability(project)
+
+    def forecast(self, project: PlanProject) -> MoneyValue | None:
+        """Value × probability, in the value's currency; None without a value."""
+        amount = forecast(project)
+        if amount is None or project.value is None:
+            return None
+        return MoneyValue(amount=amount, currency=project.value.currency)
+
+    def pipeline(self) -> list[tuple[MoneyValue, MoneyValue]]:
+        """Open projects' value and forecast, summed per currency."""
+        totals: dict[str, tuple[float, float]] = {}
+        for project in self.open_projects():
+            amount = forecast(project)
+            if project.value is None or amount is None:
+                continue
+            currency = money_currency(project.value, self.currency)
+            value, expected = totals.get(currency, (0.0, 0.0))
+            totals[currency] = (value + project.value.amount, expected + amount)
+        return [
+            (MoneyValue(amount=value, currency=cur), MoneyValue(amount=expected, currency=cur))
+            for cur, (value, expected) in sorted(totals.items())
+        ]
+
+    def wallet_share(self) -> str:
+        """Share of wallet as a percentage, when it can be computed."""
+        share = share_of_wallet(self.plan, self.currency)
+        return "" if share is None else self.percent(share * 100)
+
+    def unit_tree(self) -> list[tuple[int, Unit]]:
+        """The account's units in tree order, each with its depth (0 at the top)."""
+        return unit_tree(self.plan.account.units)
+
+    def whitespace(self) -> WhitespaceGrid:
+        """The whitespace map: units (in tree order) × offerings (in file order)."""
+        cells = {(w.unit, w.offering): w for w in self.plan.whitespace}
+        shown = {w.unit for w in self.plan.whitespace}
+        units = [u for _, u in self.unit_tree() if u.id in shown]
+        offerings = list(dict.fromkeys(w.offering for w in self.plan.whitespace))
+        return WhitespaceGrid(units, offerings, cells)
+
+    def upcoming_meetings(self) -> list[Meeting]:
+        """Meetings from today on, soonest first."""
+        return sorted((m for m in self.plan.meetings if m.on >= self.today), key=lambda m: m.on)
+
+    def past_meetings(self) -> list[Meeting]:
+        """Meetings before today, latest first."""
+        return sorted((m for m in self.plan.meetings if m.on < self.today), key=lambda m: m.on, reverse=True)
+
+    def next_meeting(self) -> Meeting | None:
+        """The next meeting from today on, if any."""
+        upcoming = self.upcoming_meetings()
+        return upcoming[0] if upcoming else None
+
+    def log_entries(self) -> list[LogEntry]:
+        """The log, newest first (entries of one day in file order)."""
+        return sorted(self.plan.log, key=lambda e: e.on, reverse=True)
+
+    @cached_property
+    def contact_days(self) -> dict[str, dt.date]:
+        """Each person's last contact: ``last_contact`` or the newest log entry naming them."""
+        return last_contacts(self.plan)
+
+    def last_contact(self, person: Person) -> dt.date | None:
+        """A person's last contact (see :func:`kaplan.plan.meaning.last_contacts`)."""
+        return self.contact_days.get(person.id)
+
+    def log_status(self, entry: LogEntry) -> str | None:
+        """Open or closed, for complaints and claims."""
+        return log_status(entry)
 
     def open_projects(self) -> list[PlanProject]:
         """Open projects, furthest stage first."""

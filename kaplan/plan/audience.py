@@ -15,7 +15,7 @@ References to something dropped are removed with it, so nothing renders a droppe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -23,7 +23,8 @@ from pydantic import BaseModel
 
 from kaplan.plan.findings import Finding
 from kaplan.plan.messages import format_path
-from kaplan.plan.model import Action, Item, Plan
+from kaplan.plan.model import Item, Plan
+from kaplan.plan.structure import ID_LISTS, REF_FIELDS
 
 Audience = Literal["private", "internal", "external"]
 AUDIENCES: tuple[Audience, ...] = ("private", "internal", "external")
@@ -48,8 +49,7 @@ def _keys(*names: str) -> dict[str, None]:
     return dict.fromkeys(names)
 
 
-# The partner edition (plan-format.md, "Audiences"). Names of format 1.1 that this version of the
-# model does not have yet are listed already; they pass once the model has them.
+# The partner edition (plan-format.md, "Audiences"), field by field.
 EXTERNAL: Spec = {
     "kaplan": None,
     "partner_summary": None,
@@ -95,7 +95,7 @@ class Filtered:
     plan: Plan
     audience: Audience
     dropped_paths: list[str] = field(default_factory=list)
-    dropped_names: set[str] = field(default_factory=set)
+    dropped_names: set[str] = field(default_factory=set)  # the texts of the dropped items
 
     @property
     def shows_assessments(self) -> bool:
@@ -124,18 +124,23 @@ def for_audience(plan: Plan, audience: Audience, now: Plan | None = None) -> Fil
         plan = with_current_flags(plan, now)
     # Paths and names are taken from the plan as written, so they match the findings' paths.
     dropped: list[str] = []
-    visible = _without_personal(_drop_private(plan, (), dropped))
+    texts: set[str] = set()
+    visible = _without_personal(_drop_private(plan, (), dropped, texts))
     dropped += _personal_paths(plan)
     if audience == "external":
         visible = partner_edition(visible)
     visible = _prune_references(visible)
-    return Filtered(visible, audience, dropped, _private_names(plan))
+    return Filtered(visible, audience, dropped, texts)
 
 
-def _private_names(plan: Plan) -> set[str]:
-    """The names of the private people, projects, competitors and team members."""
-    sections = (plan.people, plan.projects, plan.competitors, plan.team)
-    return {item.name for section in sections for item in section if item.private}
+def _texts(item: BaseModel) -> Iterator[str]:
+    """The plain text a finding could quote from an item: its names, titles, steps, statements…"""
+    for name in type(item).model_fields:
+        value = getattr(item, name)
+        for text in value if isinstance(value, list) else (value,):
+            # A word of one or two letters would hide unrelated findings.
+            if isinstance(text, str) and len(text.strip()) > 2:
+                yield text
 
 
 def _personal_paths(plan: Plan) -> list[str]:
@@ -178,13 +183,13 @@ def _without_personal_wins(project: Any) -> Any:
     return project.model_copy(update={"buying_team": team})
 
 
-def _drop_private(model: M, path: tuple[str | int, ...], dropped: list[str]) -> M:
-    """Remove ``private: true`` items from every list, at any depth."""
+def _drop_private(model: M, path: tuple[str | int, ...], dropped: list[str], texts: set[str]) -> M:
+    """Remove ``private: true`` items from every list, at any depth; note their paths and texts."""
     update: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, BaseModel):
-            new = _drop_private(value, (*path, name), dropped)
+            new = _drop_private(value, (*path, name), dropped, texts)
             if new is not value:
                 update[name] = new
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
@@ -192,8 +197,9 @@ def _drop_private(model: M, path: tuple[str | int, ...], dropped: list[str]) -> 
             for i, item in enumerate(value):
                 if isinstance(item, Item) and item.private:
                     dropped.append(format_path((*path, name, i)))
+                    texts.update(_texts(item))
                     continue
-                items.append(_drop_private(item, (*path, name, i), dropped))
+                items.append(_drop_private(item, (*path, name, i), dropped, texts))
             if len(items) != len(value) or any(a is not b for a, b in zip(items, value, strict=True)):
                 update[name] = items
     return model.model_copy(update=update) if update else model
@@ -213,9 +219,10 @@ def partner_edition(plan: Plan) -> Plan:
     for project in data.get("projects", []):
         for member in project.get("buying_team", []):
             member["roles"] = [r for r in member.get("roles", []) if r not in ALLIES]
-    # An action's id is ours, not the partner's; some teams write intent into ids.
-    for i, action in enumerate(data.get("actions", []), start=1):
-        action["id"] = f"action-{i}"
+    # An item's id is ours, not the partner's; some teams write intent into ids.
+    for section, word in (("actions", "action"), ("objectives", "objective"), ("meetings", "meeting")):
+        for i, item in enumerate(data.get(section, []), start=1):
+            item["id"] = f"{word}-{i}"
     return Plan.model_validate(data)
 
 
@@ -223,8 +230,6 @@ def _allowed(model: BaseModel, spec: Spec) -> dict[str, Any]:
     fields = type(model).model_fields
     out: dict[str, Any] = {}
     for name, sub in spec.items():
-        if name not in fields:  # a name of a later format version
-            continue
         value = getattr(model, name)
         if value == fields[name].get_default(call_default_factory=True):
             continue  # left unset, as the plan left it
@@ -308,71 +313,65 @@ def _flag_items(value: list[Any], current: Any) -> list[Any]:
 
 # --- references --------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Ids:
-    """The ids a reference may still name, by what they are."""
-
-    people: set[str]
-    team: set[str]
-    competitors: set[str]
-    projects: set[str]
-    every: set[str]
+_DROP = object()  # what pruning returns for an item that cannot be without the reference it lost
 
 
-def _ids(plan: Plan) -> _Ids:
-    people = {p.id for p in plan.people}
-    team = {t.id for t in plan.team}
-    competitors = {c.id for c in plan.competitors}
-    projects = {p.id for p in plan.projects}
-    others = [n.id for n in plan.needs] + [c.id for c in plan.cruxes] + [a.id for a in plan.actions]
-    return _Ids(people, team, competitors, projects, people | team | competitors | projects | set(others))
-
-
-def _keep(ref: str | None, allowed: set[str]) -> str | None:
-    return ref if ref in allowed else None
+def _ids_by_section(plan: Plan) -> dict[str, set[str]]:
+    """The ids still in ``plan``, by the section they are in."""
+    ids: dict[str, set[str]] = {}
+    for section, where in ID_LISTS:
+        items: Any = plan
+        for key in where:
+            items = getattr(items, key)
+        ids[section] = {item.id for item in items}
+    return ids
 
 
 def _prune_references(plan: Plan) -> Plan:
-    """Remove references whose target was dropped, so nothing renders a dropped id."""
-    ids = _ids(plan)
-    people, competitors = ids.people, ids.competitors
-    return _replace(
-        plan,
-        plan=_replace(plan.plan, owner=_keep(plan.plan.owner, ids.team)),
-        people=[_replace(p, reports_to=_keep(p.reports_to, people)) for p in plan.people],
-        relationships=[r for r in plan.relationships if r.from_ in people and r.to in people],
-        installed_base=[b for b in plan.installed_base if b.vendor == "us" or b.vendor in competitors],
-        needs=[
-            _replace(n, holder=_keep(n.holder, people), project=_keep(n.project, ids.projects))
-            for n in plan.needs
-        ],
-        projects=[_prune_project(p, people, competitors) for p in plan.projects],
-        cruxes=[_replace(c, refs=[r for r in c.refs if r in ids.every]) for c in plan.cruxes],
-        actions=[_prune_action(a, ids) for a in plan.actions],
-    )
+    """Remove references whose target was dropped, so nothing renders a dropped id.
+
+    Driven by :data:`~kaplan.plan.load.REF_FIELDS`, the one list of where the format holds
+    references: an optional reference becomes empty, a list of them loses the dropped ids, and an
+    item that cannot be without its reference (a relationship, a buying-team member…) goes with it.
+    """
+    ids = _ids_by_section(plan)
+    for pattern, sections in REF_FIELDS:
+        allowed = set().union(*(ids[s] for s in sections))
+        if pattern[0] == "installed_base":
+            allowed.add("us")
+        plan = _prune(plan, pattern, allowed)
+    # A whitespace cell held by a competitor or a project that was dropped goes with it.
+    cells = [w for w in plan.whitespace if getattr(w, w.state, True) is not None]
+    return _replace(plan, whitespace=cells)
 
 
-def _prune_action(action: Action, ids: _Ids) -> Action:
-    return _replace(
-        action,
-        owner=_keep(action.owner, ids.team),
-        person=_keep(action.person, ids.people),
-        project=_keep(action.project, ids.projects),
-    )
+def _field(model: BaseModel, key: str) -> str:
+    """The model's field name for a key as written (``from`` is ``from_``)."""
+    fields = type(model).model_fields
+    if key in fields:
+        return key
+    return next(name for name, f in fields.items() if f.alias == key)
 
 
-def _prune_project(project: Any, people: set[str], competitors: set[str]) -> Any:
-    update: dict[str, Any] = {
-        "buying_team": [m for m in project.buying_team if m.person in people],
-        "decision_process": [
-            _replace(s, owner=s.owner if s.owner in people else None) for s in project.decision_process
-        ],
-        "competition": [c for c in project.competition if c.competitor in competitors],
-    }
-    if project.budget is not None and project.budget.owner not in people:
-        update["budget"] = _replace(project.budget, owner=None)
-    if project.paper_process is not None:
-        approvals = [a for a in project.paper_process.approvals if a in people]
-        update["paper_process"] = _replace(project.paper_process, approvals=approvals)
-    return _replace(project, **update)
+def _prune(model: Any, pattern: tuple[str, ...], allowed: set[str]) -> Any:
+    name = _field(model, pattern[0])
+    value, rest = getattr(model, name), pattern[1:]
+    if value is None:
+        return model
+    if not rest:  # a single reference
+        if value in allowed:
+            return model
+        if type(model).model_fields[name].is_required():
+            return _DROP
+        return model.model_copy(update={name: None})
+    if isinstance(value, BaseModel):
+        new = _prune(value, rest, allowed)
+        return model if new is value else model.model_copy(update={name: new})
+    # a list: of references ("*" last), or of items to prune one by one
+    if len(rest) == 1:
+        kept = [ref for ref in value if ref in allowed]
+    else:
+        kept = [new for item in value if (new := _prune(item, rest[1:], allowed)) is not _DROP]
+    if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
+        return model
+    return model.model_copy(update={name: kept})

@@ -58,6 +58,9 @@ Number = StrictFloat
 Rating = Annotated[StrictInt, Field(ge=1, le=5)]
 Md = Annotated[str, Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 Stage = Annotated[StrictInt, Field(ge=1, le=8)]
+Percent = Annotated[Number, Field(ge=0, le=100)]
+Month = Annotated[StrictInt, Field(ge=1, le=12)]
+Rung = Annotated[StrictInt, Field(ge=1, le=5, description="A rung of the buy-sell hierarchy, 1 to 5.")]
 
 
 class Strict(BaseModel):
@@ -70,10 +73,30 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, allow_inf_nan=False, frozen=True)
 
 
+def _check_waivers(value: dict[str, str]) -> dict[str, str]:
+    for code, reason in value.items():
+        if not reason.strip():
+            raise ValueError(
+                f"the waiver of '{code}' needs a reason: write why this finding does not apply here"
+            )
+    return value
+
+
+Waivers = Annotated[
+    dict[str, str],
+    AfterValidator(_check_waivers),
+    Field(
+        description="Reviewed exceptions to coaching findings on this item: finding code → the reason.",
+        json_schema_extra={"propertyNames": {"pattern": SLUG_RE.pattern}},
+    ),
+]
+
+
 class Item(Strict):
-    """A mapping inside a list: it may be marked private."""
+    """A mapping inside a list: it may be marked private, and may waive coaching findings."""
 
     private: StrictBool = Field(False, description="Only the `private` audience sees this item.")
+    waive: Waivers = Field(default_factory=dict)
 
 
 class MoneyValue(Strict):
@@ -136,3 +159,24 @@ CompetitionPosition = Literal["ahead", "even", "behind"]
 ContractSide = Literal["ours", "theirs"]
 CruxKind = Literal["product_service", "special_need", "person", "personal"]
 ActionStatus = Literal["open", "done", "dropped"]
+# format 1.1
+UnitKind = Literal["group", "division", "subsidiary", "plant", "site", "department", "buying_center"]
+AccountRole = Literal["sponsor", "anti_sponsor", "strategic_coach", "key_player"]
+SourceKind = Literal["customer", "coach", "public", "partner", "internal", "rumor"]
+Confidence = Literal["confirmed", "likely", "assumed"]
+StepStatus = Literal["planned", "done", "slipped"]
+ObjectiveKind = Literal["revenue", "share", "footprint", "relationship", "customer_success"]
+ObjectiveStatus = Literal["on_track", "at_risk", "off_track", "done", "dropped"]
+WhitespaceState = Literal["ours", "competitor", "open", "project", "not_applicable"]
+ContractKind = Literal["supply", "service", "framework", "other"]
+LogKind = Literal["visit", "call", "email", "meeting", "review", "complaint", "claim", "event"]
+LogStatus = Literal["open", "closed"]
+
+
+class Source(Strict):
+    """Where our picture of a person, competitor or need comes from."""
+
+    kind: SourceKind | None = Field(None, description="Who told us: the customer, a coach, public sources…")
+    by: Ref | None = Field(None, description="Who on our side heard it: an id from `team`.")
+    on: Date | None = Field(None, description="When we heard it.")
+    confidence: Confidence | None = Field(None, description="How sure we are.")

@@ -33,6 +33,8 @@ class Finding:
     code: str
     severity: Severity
     message: str
+    project: str | None = None  # the id of the project the finding is about
+    waived: str | None = None  # the reason of the waiver that silences it
 
     def __post_init__(self) -> None:
         # The file name comes from the file system: a name that is not UTF-8 (or holds a newline)
@@ -84,16 +86,12 @@ def _gh_escape(value: str, *, data: bool = False) -> str:
     return value
 
 
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings in file order: by file, line, column, then code."""
-    return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code, f.path, f.message))
-
-
 def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
-    """How many findings there are of each severity."""
+    """How many findings there are of each severity (waived ones do not count)."""
     counts: dict[Severity, int] = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
-        counts[f.severity] += 1
+        if f.waived is None:
+            counts[f.severity] += 1
     return counts
 
 

@@ -1,4 +1,5 @@
-"""What a plan's words mean, each in one place: overdue, stale, the locale and currency fallback, stages.
+"""What a plan's words mean, each in one place: overdue, stale, last contact, forecast, share of
+wallet, the locale and currency fallback, stages and the buy-sell hierarchy.
 
 Every output (rules, dossiers, the site, history) asks these functions, so a dashboard can never
 call an action overdue that the coach does not. ``today`` is passed in by the caller, who takes it
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaplan.plan.model import Action, Locale, MoneyValue, Plan
+from kaplan.plan.model import Action, Criterion, Locale, LogEntry, MoneyValue, Person, Plan, Project
 
 
 def is_overdue(action: Action | None, today: dt.date) -> bool:
@@ -31,6 +32,76 @@ def is_stale(plan: Plan, today: dt.date) -> bool:
     """The plan was never reviewed, or not within its ``review_every_days``."""
     meta = plan.plan
     return older_than(meta.reviewed, meta.review_every_days, today)
+
+
+def last_contacts(plan: Plan) -> dict[str, dt.date]:
+    """Each person's last contact: the later of ``last_contact`` and the newest log entry naming them.
+
+    One pass over the log for all people; people never contacted are absent.
+    """
+    latest = {p.id: p.last_contact for p in plan.people if p.last_contact is not None}
+    for entry in plan.log:
+        for pid in entry.people:
+            if pid not in latest or latest[pid] < entry.on:
+                latest[pid] = entry.on
+    return latest
+
+
+def last_contact(person: Person, plan: Plan) -> dt.date | None:
+    """One person's last contact (see :func:`last_contacts`)."""
+    days = [e.on for e in plan.log if person.id in e.people]
+    if person.last_contact is not None:
+        days.append(person.last_contact)
+    return max(days, default=None)
+
+
+def log_status(entry: LogEntry) -> str | None:
+    """A log entry's status: as written, else open for a complaint or claim, else none."""
+    if entry.status is not None:
+        return entry.status
+    return "open" if entry.kind in ("complaint", "claim") else None
+
+
+KEY_WEIGHT = 0.3  # a criterion weighing this much or more decides the deal
+
+
+def is_key_criterion(criterion: Criterion) -> bool:
+    """A criterion of weight 0.3 or more."""
+    return criterion.weight is not None and criterion.weight >= KEY_WEIGHT
+
+
+def behind_on(criterion: Criterion) -> bool:
+    """A key criterion on which we are not ranked first."""
+    return is_key_criterion(criterion) and criterion.our_rank is not None and criterion.our_rank > 1
+
+
+# Our chance of winning at each stage, when a project gives no `probability` (plan-format-1.1.md).
+STAGE_PROBABILITY: dict[int, int] = {1: 10, 2: 20, 3: 30, 4: 40, 5: 50, 6: 70, 7: 85, 8: 100}
+
+
+def win_probability(project: Project) -> float:
+    """A project's chance of winning in percent: its own ``probability``, else its stage's default."""
+    if project.probability is not None:
+        return project.probability
+    return STAGE_PROBABILITY[project.stage]
+
+
+def forecast(project: Project) -> float | None:
+    """Value × probability / 100 (in the value's currency), or None without a value."""
+    if project.value is None:
+        return None
+    return project.value.amount * win_probability(project) / 100
+
+
+def share_of_wallet(plan: Plan, default_currency: str) -> float | None:
+    """``wallet.ours / wallet.total`` as a fraction, when both are known in the same currency."""
+    wallet = plan.partnership.wallet if plan.partnership is not None else None
+    if wallet is None or wallet.ours is None or wallet.total is None or wallet.total.amount <= 0:
+        return None
+    currency = plan_currency(plan, default_currency)
+    if money_currency(wallet.ours, currency) != money_currency(wallet.total, currency):
+        return None
+    return wallet.ours.amount / wallet.total.amount
 
 
 def plan_locale(plan: Plan, default: Locale) -> Locale:
@@ -59,6 +130,22 @@ STAGES: dict[int, tuple[str, str, str]] = {
     7: ("negotiation", "商务谈判", "Commercial negotiation"),
     8: ("signing", "签约", "Contract signed"),
 }
+
+
+# The buy-sell hierarchy (`partnership.level`, `people[].sees_us_at`): rung → (Chinese, English).
+RUNGS: dict[int, tuple[str, str]] = {
+    1: ("普通供应商（按价格采购）", "Commodity supplier (bought on price)"),
+    2: ("优质产品供应商", "Supplier of a quality product"),
+    3: ("优质服务提供者", "Provider of a quality service"),
+    4: ("业务问题的贡献者", "Contributor to business issues"),
+    5: ("组织问题的贡献者（战略伙伴）", "Contributor to organisational issues (strategic partner)"),
+}
+
+
+def rung_label(rung: int, locale: Locale) -> str:
+    """A rung of the buy-sell hierarchy in the locale."""
+    zh, en = RUNGS[rung]
+    return zh if locale == "zh" else en
 
 
 def stage_label(stage: int, locale: Locale) -> str:

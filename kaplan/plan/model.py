@@ -1,4 +1,4 @@
-"""The account-plan format, version 1, as strict Pydantic models.
+"""The account-plan format, version 1 with the 1.1 additions, as strict Pydantic models.
 
 Field descriptions are the format's documentation: ``kaplan schema`` publishes them.
 The model knows nothing of YAML, Jinja or Click. The section models live in
@@ -54,6 +54,7 @@ from kaplan.plan.base import (
     TeamRole,
     Tier,
     Visibility,
+    Waivers,
 )
 from kaplan.plan.sections.account import (
     Account,
@@ -63,10 +64,15 @@ from kaplan.plan.sections.account import (
     Contact,
     Development,
     InstalledProduct,
+    PurchasingWindow,
     Scale,
+    Shareholder,
     Swot,
+    Terms,
+    Unit,
     Volume,
 )
+from kaplan.plan.sections.activity import Commitment, LogEntry, Meeting, Risk
 from kaplan.plan.sections.people import (
     Education,
     Likes,
@@ -84,12 +90,22 @@ from kaplan.plan.sections.projects import (
     Criterion,
     Crux,
     DecisionStep,
+    Metric,
     Need,
     PaperProcess,
     Project,
     StageEntry,
     Timeline,
     Win,
+)
+from kaplan.plan.sections.standing import (
+    Contract,
+    Measure,
+    Objective,
+    Partnership,
+    PartnershipLevel,
+    Wallet,
+    Whitespace,
 )
 
 __all__ = [
@@ -104,6 +120,7 @@ __all__ = [
     "BudgetStatus",
     "BuyingRole",
     "BuyingTeamMember",
+    "Commitment",
     "Competition",
     "CompetitionPosition",
     "Competitor",
@@ -111,6 +128,7 @@ __all__ = [
     "CompetitorStatus",
     "Consumption",
     "Contact",
+    "Contract",
     "ContractSide",
     "Coverage",
     "Criterion",
@@ -128,16 +146,23 @@ __all__ = [
     "Level",
     "Likes",
     "Locale",
+    "LogEntry",
     "MarketPosition",
     "Md",
+    "Measure",
+    "Meeting",
+    "Metric",
     "Mode",
     "Money",
     "MoneyValue",
     "Need",
     "NeedKind",
     "Number",
+    "Objective",
     "Outcome",
     "PaperProcess",
+    "Partnership",
+    "PartnershipLevel",
     "Pattern",
     "Per",
     "Period",
@@ -148,11 +173,14 @@ __all__ = [
     "PlanMeta",
     "Political",
     "Project",
+    "PurchasingWindow",
     "Rating",
     "Ref",
     "RelationKind",
     "Relationship",
+    "Risk",
     "Scale",
+    "Shareholder",
     "Stage",
     "StageEntry",
     "Status",
@@ -161,11 +189,16 @@ __all__ = [
     "Swot",
     "TeamMember",
     "TeamRole",
+    "Terms",
     "Tier",
     "Timeline",
+    "Unit",
     "Vacation",
     "Visibility",
     "Volume",
+    "Waivers",
+    "Wallet",
+    "Whitespace",
     "Win",
 ]
 
@@ -220,3 +253,14 @@ class Plan(Strict):
     projects: list[Project] = Field(default_factory=list, description="Procurement projects.")
     cruxes: list[Crux] = Field(default_factory=list, description="The cruxes (要害) to strike.")
     actions: list[Action] = Field(default_factory=list, description="Next actions.")
+    # format 1.1: the account as a whole
+    partnership: Partnership | None = Field(None, description="Where we stand with the account as a whole.")
+    objectives: list[Objective] = Field(default_factory=list, description="Account goals with a measure.")
+    whitespace: list[Whitespace] = Field(
+        default_factory=list, description="Where we could sell: unit × offering, and who holds it."
+    )
+    contracts: list[Contract] = Field(default_factory=list, description="Our agreements with the account.")
+    meetings: list[Meeting] = Field(default_factory=list, description="Planned meetings.")
+    log: list[LogEntry] = Field(default_factory=list, description="What happened: visits, calls, complaints…")
+    risks: list[Risk] = Field(default_factory=list, description="What could go wrong.")
+    waive: Waivers = Field(default_factory=dict)

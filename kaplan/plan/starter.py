@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -28,11 +29,22 @@ def _yaml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+# ``{name}``, ``{today}`` and ``{today+N}`` (N days later, for the dates of the commented examples).
+_PLACEHOLDER = re.compile(r"\{(?:(name)|today(?:\+(\d+))?)\}")
+
+
 def starter_text(ident: str, name: str | None, locale: str, today: dt.date) -> str:
-    """The starter plan's text, with the id, name and date filled in."""
+    """The starter plan's text, with the id, name and dates filled in."""
     template = resources.files("kaplan.plan").joinpath("starters", f"{locale}.yaml").read_text("utf-8")
-    shown = name or ident.replace("-", " ").title()
-    return template.replace("{name}", _yaml_string(shown)).replace("{today}", today.isoformat())
+    shown = _yaml_string(name or ident.replace("-", " ").title())
+
+    def fill(match: re.Match[str]) -> str:
+        if match[1]:
+            return shown
+        return (today + dt.timedelta(days=int(match[2] or 0))).isoformat()
+
+    # One pass, so a name that happens to contain "{today}" stays as written.
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def write_starter(

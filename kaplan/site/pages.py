@@ -22,7 +22,7 @@ from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Labels, Links
 from kaplan.files import write_atomic
 from kaplan.plan.audience import Filtered, shows_assessments
-from kaplan.plan.meaning import is_stale, money_currency
+from kaplan.plan.meaning import forecast, is_stale, money_currency
 from kaplan.plan.model import Locale, MoneyValue, Plan
 from kaplan.site.cache import digest_of
 
@@ -38,11 +38,12 @@ class ProjectSummary:
     outcome: str
     amount: float | None
     currency: str
+    forecast: float | None = None  # amount × probability (meaning.forecast), in the same currency
 
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One thing search can find: an account, person, competitor, need or crux."""
+    """One thing search can find: an account, person, competitor, need, crux, objective, meeting…"""
 
     kind: str
     title: str
@@ -86,6 +87,14 @@ class AccountSummary:
         for p in self.open_projects:
             if p.amount is not None:
                 totals[p.currency] += p.amount
+        return dict(sorted(totals.items()))
+
+    def forecast(self) -> dict[str, float]:
+        """Open project forecast (value × probability) per currency."""
+        totals: dict[str, float] = defaultdict(float)
+        for p in self.open_projects:
+            if p.forecast is not None:
+                totals[p.currency] += p.forecast
         return dict(sorted(totals.items()))
 
     def to_json(self) -> dict[str, Any]:
@@ -149,6 +158,10 @@ def _search_entries(plan: Plan, page: str) -> list[SearchEntry]:
     search += [
         SearchEntry("project", p.name, _plain(p.purpose), f"{page}#project-{p.id}") for p in plan.projects
     ]
+    search += [
+        SearchEntry("objective", _plain(o.statement, 80), "", f"{page}#objectives") for o in plan.objectives
+    ]
+    search += [SearchEntry("meeting", m.title, m.on.isoformat(), f"{page}#meetings") for m in plan.meetings]
     return search
 
 
@@ -170,7 +183,7 @@ def summarize(
     projects = []
     for p in plan.projects:
         amount, cur = _amount(p.value, currency)
-        projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur))
+        projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur, forecast(p)))
     search = _search_entries(plan, page) if page else []
     return AccountSummary(
         id=ident,
@@ -241,6 +254,14 @@ class SiteView:
         out: dict[str, float] = defaultdict(float)
         for a in self.accounts:
             for cur, value in a.pipeline().items():
+                out[cur] += value
+        return dict(sorted(out.items()))
+
+    def forecast_totals(self) -> dict[str, float]:
+        """Open pipeline forecast (value × probability) per currency, over every account."""
+        out: dict[str, float] = defaultdict(float)
+        for a in self.accounts:
+            for cur, value in a.forecast().items():
                 out[cur] += value
         return dict(sorted(out.items()))
 

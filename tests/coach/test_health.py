@@ -49,7 +49,26 @@ RULE_AREAS = {
     "stale-contact": "freshness",
     "stalled-project": "freshness",
     "overdue-action": "freshness",
+    # coaching v2
+    "decision-date-passed": "projects",
+    "cold-economic-buyer": "people",
+    "unmet-approver": "people",
+    "unhandled-opponent": "people",
+    "budget-unknown-late": "projects",
+    "losing-key-criterion": "competition",
+    "lead-time-conflict": "projects",
+    "contract-expiring": "projects",
+    "decision-step-overdue": "freshness",
+    "objective-off-track": "projects",
+    "meeting-unprepared": "freshness",
+    "open-complaint": "needs",
 }
+KEPT = AREAS  # the areas about how well the plan is kept; "position" is where we stand to win
+
+
+def with_position(kept: dict[str, int], position: int = 100) -> int:
+    """The plan score: half its position, half the mean of the other areas."""
+    return round((position + sum(kept.values()) / len(kept)) / 2)
 
 
 def ago(days: int) -> str:
@@ -101,7 +120,7 @@ def test_healthy_plan_is_100_green(make_plan, write_plan) -> None:
     health = result.health
     assert health is not None
     assert (health.score, health.rag) == (100, "green")
-    assert [a.area for a in health.areas] == list(AREAS)
+    assert [a.area for a in health.areas] == [*AREAS, "position"]
     for a in health.areas:
         assert (a.score, a.rag, a.findings, a.missing) == (100, "green", 0, ())
 
@@ -163,8 +182,8 @@ def test_finding_lowers_its_own_area(
     health = result.health
     assert health is not None
     expected = dict.fromkeys(AREAS, 100) | {area: 100 - penalty}
-    assert areas(health) == expected
-    assert health.score == round(sum(expected.values()) / len(AREAS))
+    assert areas(health) == expected | {"position": 100}
+    assert health.score == with_position(expected)
     assert health.rag == "green"
     (hit,) = [a for a in health.areas if a.area == area]
     assert hit.findings == 1
@@ -178,7 +197,7 @@ def test_findings_add_up_in_an_area(make_plan, write_plan) -> None:
     )
     health = health_of(write_plan, data)
     assert areas(health)["freshness"] == 100 - 3 * 12
-    assert health.score == round((400 + 64) / 5)
+    assert health.score == round((100 + (400 + 64) / 5) / 2)
 
 
 def test_area_score_never_goes_below_zero(make_plan, write_plan) -> None:
@@ -188,20 +207,20 @@ def test_area_score_never_goes_below_zero(make_plan, write_plan) -> None:
     assert competition.findings == 10
     assert competition.missing == ("installed base",)
     assert (competition.score, competition.rag) == (0, "red")
-    assert health.score == 80
+    assert health.score == 90  # position 100, the other areas 80
 
 
 def test_error_caps_the_plan_at_amber(make_plan, write_plan) -> None:
     result = checked(write_plan, make_plan(people=[ZHAO, merge(QIAN, {"status": "left"})]))
     # Qian left, so the team is also single-threaded (only Zhao still counts).
     assert [(f.code, f.severity) for f in result.findings] == [
+        ("left-in-team", "error"),  # errors come first
         ("single-threaded", "warning"),
-        ("left-in-team", "error"),
     ]
     health = result.health
     assert health is not None
     assert areas(health)["projects"] == 58
-    assert round((400 + 58) / 5) == 92  # what it would score without the cap
+    assert round((100 + (400 + 58) / 5) / 2) == 96  # what it would score without the cap
     assert (health.score, health.rag) == (74, "amber")
 
 
@@ -210,13 +229,13 @@ def test_error_cap_does_not_raise_a_red_plan(make_plan) -> None:
     one_per_area = ["left-in-team", "unknown-win", "no-threat", "gift-risk", "stale-review"]
     findings = [Finding("f", 1, 1, "", code, "error", "m") for code in one_per_area for _ in range(4)]
     health = plan_health(plan, findings)
-    assert areas(health) == dict.fromkeys(AREAS, 0)
-    assert (health.score, health.rag) == (0, "red")
+    assert areas(health) == dict.fromkeys(AREAS, 0) | {"position": 100}
+    assert (health.score, health.rag) == (50, "amber")  # kept badly, but well placed to win
 
 
 @pytest.mark.parametrize(
     ("level", "score", "colour"),
-    [("off", 100, "green"), ("info", 99, "green"), ("warning", 98, "green"), ("error", 74, "amber")],
+    [("off", 100, "green"), ("info", 100, "green"), ("warning", 99, "green"), ("error", 74, "amber")],
 )
 def test_severity_override_changes_health(level: str, score: int, colour: str, make_plan, write_plan) -> None:
     data = make_plan(people=[merge(ZHAO, {"last_contact": ago(61)}), QIAN])
@@ -232,9 +251,10 @@ def test_missing_basics_cost_15_each(write_plan) -> None:
     assert by_area["competition"].missing == ("competitors", "installed base")
     assert by_area["needs"].missing == ("needs", "cruxes")
     assert by_area["freshness"].missing == ("a review date", "actions")
-    # freshness also carries the stale-review warning (never reviewed)
-    assert areas(health) == {"people": 55, "projects": 85, "competition": 70, "needs": 70, "freshness": 58}
-    assert (health.score, health.rag) == (68, "amber")
+    # freshness carries the stale-review warning (never reviewed), which already says "no review
+    # date": that missing basic is not counted a second time. No open project: no position area.
+    assert areas(health) == {"people": 55, "projects": 85, "competition": 70, "needs": 70, "freshness": 73}
+    assert (health.score, health.rag) == (71, "amber")
 
 
 def test_missing_only_looks_at_open_projects(make_plan, write_plan) -> None:
@@ -264,8 +284,15 @@ def test_plan_health_from_findings(make_plan) -> None:
     health = plan_health(
         plan, [finding("no-threat"), finding("no-counter", "info"), finding("gift-risk", "error")]
     )
-    assert areas(health) == {"people": 100, "projects": 100, "competition": 84, "needs": 70, "freshness": 100}
-    assert (health.score, health.rag) == (74, "amber")  # mean 91, capped by the error
+    assert areas(health) == {
+        "people": 100,
+        "projects": 100,
+        "competition": 84,
+        "needs": 70,
+        "freshness": 100,
+        "position": 100,
+    }
+    assert (health.score, health.rag) == (74, "amber")  # 96, capped by the error
     assert health.as_dict() == {
         "score": 74,
         "rag": "amber",
@@ -275,6 +302,7 @@ def test_plan_health_from_findings(make_plan) -> None:
             "competition": {"score": 84, "rag": "green", "findings": 2, "missing": []},
             "needs": {"score": 70, "rag": "amber", "findings": 1, "missing": []},
             "freshness": {"score": 100, "rag": "green", "findings": 0, "missing": []},
+            "position": {"score": 100, "rag": "green", "findings": 0, "missing": []},
         },
     }
 
@@ -299,8 +327,14 @@ def test_check_text_ends_each_valid_plan_with_its_health(three_plans) -> None:
     result = CliRunner().invoke(main, ["check", "--today", TODAY.isoformat()])
     assert result.exit_code == 1, result.output  # bad.yaml has a schema error
     lines = result.output.splitlines()
-    acme = "plans/acme.yaml: health 100/100 (green) — people 100, projects 100, competition 100, needs 100, freshness 100"
-    beta = "plans/beta.yaml: health 95/100 (green) — people 100, projects 100, competition 100, needs 100, freshness 76"
+    acme = (
+        "plans/acme.yaml: health 100/100 (green) — people 100, projects 100, competition 100, needs 100, "
+        "freshness 100, position 100"
+    )
+    beta = (
+        "plans/beta.yaml: health 98/100 (green) — people 100, projects 100, competition 100, needs 100, "
+        "freshness 76, position 100"
+    )
     assert acme in lines
     assert beta in lines
     assert not any(line.startswith("plans/bad.yaml: health") for line in lines)
@@ -325,8 +359,8 @@ def test_check_json_carries_health_per_file(three_plans) -> None:
     assert set(doc["health"]) == {"plans/acme.yaml", "plans/beta.yaml"}
     acme, beta = doc["health"]["plans/acme.yaml"], doc["health"]["plans/beta.yaml"]
     assert (acme["score"], acme["rag"]) == (100, "green")
-    assert (beta["score"], beta["rag"]) == (95, "green")
-    assert list(beta["areas"]) == list(AREAS)
+    assert (beta["score"], beta["rag"]) == (98, "green")
+    assert list(beta["areas"]) == [*AREAS, "position"]
     assert beta["areas"]["freshness"] == {"score": 76, "rag": "green", "findings": 2, "missing": []}
     codes = sorted(f["code"] for f in doc["findings"] if f["file"] == "plans/beta.yaml")
     assert codes == ["overdue-action", "stale-contact"]
@@ -352,3 +386,109 @@ def test_health_follows_the_pinned_date(tmp_path: Path, monkeypatch, make_plan, 
     late = CliRunner().invoke(main, ["check", "--format", "json", "--today", "2026-11-27"])
     assert json.loads(early.stdout)["health"]["plans/acme.yaml"]["score"] == 100
     assert json.loads(late.stdout)["health"]["plans/acme.yaml"]["areas"]["freshness"]["score"] == 88
+
+
+# --- position: where we stand to win ----------------------------------------------------------------
+def position_of(make_plan, **project: Any) -> int:
+    from kaplan.coach.health import position
+
+    score = position(Plan.model_validate(make_plan(projects=[merge(PROJECT, project)])))
+    assert score is not None
+    return score
+
+
+@pytest.mark.parametrize(
+    ("project", "score"),
+    [
+        pytest.param({}, 100, id="well-placed"),
+        pytest.param({"competition": [{"competitor": "rival", "position": "ahead"}]}, 75, id="ahead"),
+        pytest.param({"competition": [{"competitor": "rival", "position": "even"}]}, 90, id="even"),
+        pytest.param({"competition": [{"competitor": "rival", "position": "behind"}]}, 100, id="behind"),
+        pytest.param(
+            {
+                "competition": [
+                    {"competitor": "rival", "position": "even"},
+                    {"competitor": "rival", "position": "ahead"},
+                ]
+            },
+            75,
+            id="the-strongest-counts",
+        ),
+        pytest.param({"buying_team": [merge(PROJECT["buying_team"][1], {})]}, 90, id="no-economic-buyer"),
+        pytest.param(
+            {"criteria": [{"criterion": "Price", "weight": 0.3, "our_rank": 2}]}, 85, id="key-criterion-lost"
+        ),
+        pytest.param(
+            {"criteria": [{"criterion": "Price", "weight": 0.29, "our_rank": 2}]}, 100, id="minor-criterion"
+        ),
+        pytest.param(
+            {"criteria": [{"criterion": "Price", "weight": 0.5, "our_rank": 1}]}, 100, id="ranked-first"
+        ),
+        pytest.param({"probability": 29}, 85, id="probability-29"),
+        pytest.param({"probability": 30}, 100, id="probability-30"),
+    ],
+)
+def test_position_of_one_project(project: dict[str, Any], score: int, make_plan) -> None:
+    assert position_of(make_plan, **project) == score
+
+
+@pytest.mark.parametrize(
+    ("support", "score"), [("skeptic", 80), ("opponent", 80), ("neutral", 90), ("unknown", 90)]
+)
+def test_position_reads_the_economic_buyer(support: str, score: int, make_plan) -> None:
+    from kaplan.coach.health import position
+
+    plan = make_plan(people=[merge(ZHAO, {"support": support}), QIAN])
+    assert position(Plan.model_validate(plan)) == score
+
+
+def test_position_is_weighted_by_value_else_equal(make_plan) -> None:
+    from kaplan.coach.health import position
+
+    ahead = [{"competitor": "rival", "position": "ahead"}]
+    big = merge(PROJECT, {"id": "p-big", "value": 3_000_000, "competition": ahead})  # 75
+    small = merge(PROJECT, {"id": "p-small", "value": 1_000_000})  # 100
+    assert position(Plan.model_validate(make_plan(projects=[big, small]))) == round((75 * 3 + 100) / 4)
+    unvalued = merge(small, {"value": None})
+    assert position(Plan.model_validate(make_plan(projects=[big, unvalued]))) == round((75 + 100) / 2)
+    won = merge(big, {"outcome": "won"})
+    assert position(Plan.model_validate(make_plan(projects=[won, small]))) == 100  # open projects only
+
+
+def test_no_open_project_no_position(make_plan, write_plan) -> None:
+    health = health_of(write_plan, make_plan(projects=[merge(PROJECT, {"outcome": "won"})]))
+    assert "position" not in areas(health)
+
+
+def test_health_ranks_plans_by_where_we_stand(make_plan, write_plan) -> None:
+    """Same upkeep; one has a competitor ahead, a sceptical economic buyer and a lost key criterion."""
+    strong = health_of(write_plan, make_plan(), today=TODAY)
+    weak_project = merge(
+        PROJECT,
+        {
+            "competition": [{"competitor": "rival", "position": "ahead"}],
+            "criteria": [{"criterion": "Uptime", "weight": 0.5, "shaped_by_us": True, "our_rank": 2}],
+            "red_flags": ["Zhao prefers the incumbent"],
+        },
+    )
+    weak = health_of(
+        write_plan, make_plan(people=[merge(ZHAO, {"support": "skeptic"}), QIAN], projects=[weak_project])
+    )
+    assert areas(strong)["position"] - areas(weak)["position"] >= 40
+    assert areas(weak)["position"] == 40
+    assert weak.rag != "green"
+    assert strong.rag == "green"
+
+
+def test_a_waived_finding_does_not_cost_health(make_plan, write_plan) -> None:
+    stale = merge(ZHAO, {"last_contact": ago(61)})
+    waived = merge(stale, {"waive": {"stale-contact": "on sabbatical until January; agreed with the RVP"}})
+    loud = checked(write_plan, make_plan(people=[stale, QIAN]))
+    quiet = checked(write_plan, make_plan(people=[waived, QIAN]))
+    assert [f.code for f in loud.findings] == ["stale-contact"]
+    assert quiet.findings == []
+    assert [(f.code, f.waived) for f in quiet.waived] == [
+        ("stale-contact", "on sabbatical until January; agreed with the RVP")
+    ]
+    assert quiet.health is not None
+    assert quiet.health.score == 100

@@ -66,3 +66,39 @@ def test_stage_labels_follow_the_locale() -> None:
 )
 def test_chinese_amounts_count_in_wan_and_yi(amount: float, digits: int, expected: str) -> None:
     assert chinese_amount(amount, wan_digits=digits) == expected
+
+
+def test_rungs_and_months_follow_the_locale() -> None:
+    from kaplan.documents.labels import month_label
+    from kaplan.documents.views import Labels
+
+    assert Labels("en").rung(2) == "Supplier of a quality product"
+    assert Labels("zh").rung(5) == "组织问题的贡献者（战略伙伴）"
+    assert Labels("en").rung(None) == ""
+    assert [month_label(n, "en") for n in (1, 12)] == ["Jan", "Dec"]
+    assert [month_label(n, "zh") for n in (1, 12)] == ["1月", "12月"]
+
+
+def test_every_enum_of_format_1_1_is_labelled_under_the_kind_templates_use() -> None:
+    kinds = enum_kinds()
+    for kind, alias in {
+        "unit_kind": base.UnitKind,
+        "account_role": base.AccountRole,
+        "source_kind": base.SourceKind,
+        "confidence": base.Confidence,
+        "step_status": base.StepStatus,
+        "objective_kind": base.ObjectiveKind,
+        "objective_status": base.ObjectiveStatus,
+        "whitespace_state": base.WhitespaceState,
+        "contract_kind": base.ContractKind,
+        "log_kind": base.LogKind,
+        "log_status": base.LogStatus,
+    }.items():
+        assert sorted(kinds[kind]) == sorted(typing.get_args(alias)), kind
+
+
+def test_every_word_exists_in_both_languages_with_the_same_fields() -> None:
+    from kaplan.documents.labels import words
+
+    for key, (zh, en) in words().items():
+        assert re.findall(r"\{(\w+)\}", zh) == re.findall(r"\{(\w+)\}", en), key

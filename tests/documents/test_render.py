@@ -28,6 +28,7 @@ from kaplan.documents.theme import Theme, ThemeError, builtin_folder, css_string
 from kaplan.documents.views import DocumentView, build_view
 from kaplan.plan.audience import Audience, for_audience
 from kaplan.plan.model import MoneyValue
+from kaplan.plan.yaml12 import read_yaml
 from kaplan.site.tasks import BuildOptions, build_one, document_charts
 
 REPO = Path(__file__).resolve().parents[2]
@@ -596,3 +597,278 @@ def test_example_plan_shows_the_personal_tier_only_to_private(tmp_path: Path) ->
 def test_building_twice_gives_identical_html(tmp_path: Path) -> None:
     for ident in ("anshan-special-steel", "northwind-chemicals"):
         assert build_html(ident, tmp_path / "a") == build_html(ident, tmp_path / "b")
+
+
+# --- format 1.1: the account as a whole -------------------------------------------------------------------
+
+PLAN_V1_1 = Path(__file__).resolve().parent / "plan_v1_1.yaml"
+NEW_SECTIONS = ("partnership", "objectives", "whitespace", "contracts", "risks", "meetings", "log")
+
+
+def plan_v1_1(**changes: Any) -> dict[str, Any]:
+    """The plan that uses every key of format 1.1, with top-level keys changed."""
+    data = read_yaml(PLAN_V1_1.read_text(encoding="utf-8")).data  # YAML 1.2: `on:` is a key, not True
+    assert isinstance(data, dict)
+    return {**data, **changes}
+
+
+def section(html: str, ident: str) -> str:
+    """One <section> of a dossier by its id."""
+    start = html.index(f'<section class="section" id="{ident}">')
+    return html[start : html.index("</section>", start)]
+
+
+def text_of(html: str) -> str:
+    """The words of some HTML, tags removed and spaces squeezed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+@pytest.fixture(scope="module")
+def v1_1_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return render(tmp_path_factory.mktemp("v1_1"), plan_v1_1())
+
+
+def test_every_section_of_format_1_1_is_shown(v1_1_html: str) -> None:
+    for ident in NEW_SECTIONS:
+        assert f'id="{ident}"' in v1_1_html, ident
+        assert word(ident, "en") in section(v1_1_html, ident)
+
+
+def test_references_show_names_never_ids(v1_1_html: str) -> None:
+    body = body_of(v1_1_html)
+    for ident in ("hm-north", "hm-south", "hm-group", "c-ladle", "o-share", "m-review", "r-price", "li-ming"):
+        assert ident not in body, ident
+    assert "Ladle contract renewal" in section(body, "contracts")  # contracts[].renewal
+    assert "North plant" in section(body, "contracts")  # contracts[].unit
+    assert "Rival Refractories" in section(body, "whitespace")  # whitespace[].competitor
+
+
+def test_units_form_an_indented_tree_with_kind_location_and_scope(v1_1_html: str) -> None:
+    units = re.findall(r'<li class="unit([^"]*)" style="margin-left: ([\d.]+)em"><b>([^<]+)</b>', v1_1_html)
+    assert [(name, float(depth)) for _, depth, name in units] == [
+        ("Harbour Metals Group", 0),
+        ("Group purchasing centre", 1.5),
+        ("North plant", 1.5),
+        ("North plant BOF shop", 3),
+        ("South plant", 1.5),
+        ("Harbour Trading", 1.5),
+    ]
+    assert [name for scope, _, name in units if "out-of-scope" in scope] == ["Harbour Trading"]
+    profile = text_of(section(v1_1_html, "profile"))
+    assert "Buying centre Dalian" in profile
+    assert "Out of scope" in profile
+    assert "Dalian State Assets 51%" in profile
+    assert "Payment 60 days after acceptance" in profile
+    calendar = v1_1_html[v1_1_html.index('<table class="data calendar">') :]
+    tender = calendar[
+        calendar.index("Annual refractory tender") : calendar.index("</tr>", calendar.index("Annual"))
+    ]
+    assert re.findall(r'<td class="month( on)?">', tender) == [""] * 9 + [" on", " on", ""]
+
+
+def test_partnership_shows_rungs_and_share_of_wallet(v1_1_html: str) -> None:
+    part = section(v1_1_html, "partnership")
+    now = re.search(r'<li class="rung now"><span class="n">2</span> ([^<]+?) <span', part)
+    target = re.search(r'<li class="rung target"><span class="n">4</span> ([^<]+?) <span', part)
+    assert now is not None
+    assert target is not None
+    assert now.group(1) == "Supplier of a quality product"
+    assert target.group(1) == "Contributor to business issues"
+    assert "by 2027-12-31" in part
+    assert "<b>30%</b>" in part  # meaning.share_of_wallet: 3,000,000 of 10,000,000
+    assert "ours CNY 3,000,000 of CNY 10,000,000" in part
+    assert "Ten-year ladle record" in part
+    assert "<strong>expensive</strong>" in part  # Markdown, through the sanitising filter
+
+
+def test_objectives_show_measure_owner_status_and_projects(v1_1_html: str) -> None:
+    rows = text_of(section(v1_1_html, "objectives"))
+    assert "Projects: South plant ladle lining · Tundish boards" in rows
+    assert "Baseline 25 → Current 30 → Target 40 %" in rows
+    assert "At risk" in rows
+    assert "Relationship" in rows
+    assert "Chen Jie" in rows
+
+
+def test_whitespace_is_a_grid_of_units_and_offerings(v1_1_html: str) -> None:
+    grid = section(v1_1_html, "whitespace")
+    assert re.findall(r"<thead><tr><th>Unit</th>(.*?)</tr>", grid) == [
+        "<th>Ladle lining</th><th>Tundish boards</th>"
+    ]
+    rows = re.findall(r"<tr><th>([^<]+)</th>(<td.*?)</tr>", grid)
+    assert [name for name, _ in rows] == ["North plant", "South plant", "Harbour Trading"]
+    states = {name: re.findall(r'class="ws ws-([a-z_]+)"', cells) for name, cells in rows}
+    assert states == {
+        "North plant": ["ours", "open"],
+        "South plant": ["project", "competitor"],
+        "Harbour Trading": ["not_applicable", "none"],
+    }
+
+
+def test_meetings_come_upcoming_first_then_past(v1_1_html: str) -> None:
+    meetings = section(v1_1_html, "meetings")
+    titles = re.findall(r'<span class="meeting-date">[^<]+</span> ([^<]+)</h3>', meetings)
+    assert titles == [
+        "Trial review with the north plant",
+        "South plant kick-off",
+        "Quarterly business review",
+    ]
+    assert meetings.index("Past meetings") > meetings.index("South plant kick-off")
+    first = text_of(meetings[: meetings.index("South plant kick-off")])
+    for words in (
+        "Attendees Ma Tao, Zhou Gang",
+        "Our people Li Ming, Chen Jie",
+        "Best commitment Zhou signs the trial report",
+        "Minimum commitment Ma presents it to Zhou",
+        "Who writes the board paper?",
+    ):
+        assert words in first, words
+    assert "Zhou asked for a south plant offer." in meetings  # the outcome of the past one
+
+
+def test_log_comes_newest_first_with_the_status_of_complaints_and_claims(v1_1_html: str) -> None:
+    log = section(v1_1_html, "log")
+    rows = re.findall(r'<tr class="log-([a-z]+)">(.*?)</tr>', log, re.S)
+    assert [kind for kind, _ in rows] == ["visit", "complaint", "claim"]
+    statuses = [re.findall(r"pill-log_status-(\w+)", cells) for _, cells in rows]
+    assert statuses == [[], ["open"], ["closed"]]  # meaning.log_status: complaints default to open
+    assert "Ma Tao · Chen Jie · South plant ladle lining" in text_of(rows[0][1])
+
+
+def test_risks_show_likelihood_impact_mitigation_and_owner(v1_1_html: str) -> None:
+    risks = text_of(section(v1_1_html, "risks"))
+    assert "Rival undercuts the south plant offer South plant ladle lining High Medium" in risks
+    assert "Offer a cost-per-heat price. Li Ming" in risks
+
+
+def test_projects_show_probability_forecast_and_the_new_facts(v1_1_html: str) -> None:
+    projects = section(v1_1_html, "projects")
+    pipeline = text_of(projects[: projects.index('<article class="project"')])
+    # open projects only: 2,000,000 × 60 % + 500,000 × 30 % (stage 3 default); USD apart
+    assert (
+        pipeline
+        == "Projects CNY 2,500,000 Pipeline CNY 1,350,000 Forecast USD 100,000 Pipeline USD 20,000 Forecast"
+    )
+    south = text_of(projects[: projects.index('id="project-p-boards"')])
+    for words in (
+        "since 2026-10-01 · South plant",
+        "Compelling event The old contract of Rival ends on 31 March 2027.",
+        "Probability 60%",
+        "Forecast CNY 1,200,000",
+        "Lead time 6 weeks",
+        "Heats per lining 90 120",
+        "Technical trial · Ma Tao (2026-11-15) Done",
+        "Board approval (2027-01-10) Slipped",
+    ):
+        assert words in south, words
+    boards = text_of(
+        projects[projects.index('id="project-p-boards"') : projects.index('id="project-p-renewal"')]
+    )
+    assert "Probability 30% stage default" in boards
+    lost = text_of(projects[projects.index('id="project-p-lost"') :])
+    assert "Loss reason Lost on price to a local supplier." in lost
+    assert "Probability" not in lost  # only open projects have a chance to win
+
+
+def test_people_competitors_needs_and_installed_base_show_their_new_keys(v1_1_html: str) -> None:
+    people = text_of(section(v1_1_html, "people"))
+    for words in (
+        "General manager · Harbour Metals Group",
+        "Sponsor",
+        "Relationship owner Li Ming",
+        "Sees us as 3 · Provider of a quality service",
+        "Phone +86 411 5550 1000",
+        "E-mail zhou.gang@harbour.example",
+        "Source The customer · Li Ming · 2026-09-15 · Confirmed",
+        "Anti-sponsor",
+        "Source A coach · Likely",
+    ):
+        assert words in people, words
+    competitors = text_of(section(v1_1_html, "competitors"))
+    assert "Pricing About 8 % below our list price; 90 days' payment." in competitors
+    assert "Source Public sources · 2026-08-01 · Assumed" in competitors
+    assert "Ladle lining North plant · North ladle supply 2025–2026" in competitors  # installed base
+    assert "Source Internal · Chen Jie · 2026-10-20 · Likely" in text_of(section(v1_1_html, "needs"))
+    actions = text_of(section(v1_1_html, "actions"))
+    assert "Reach 40 % share of refractory spend · Trial review with the north plant" in actions
+
+
+def test_last_contact_counts_the_log(v1_1_html: str) -> None:
+    """meaning.last_contact: Wu Lan has no `last_contact`, only a logged complaint."""
+    people = section(v1_1_html, "people")
+    wu = people[people.index('id="person-wu-buyer"') :]
+    assert "Last contact: 2026-11-02" in text_of(wu[: wu.index('<div class="card person')])
+    zhou = people[people.index('id="person-zhou-gm"') :]
+    assert "Last contact: 2026-10-01" in text_of(zhou[: zhou.index('<div class="card person')])
+
+
+def test_a_plan_without_the_new_sections_renders_no_empty_heading(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    html = body_of(render(tmp_path, make_plan()))
+    for ident in NEW_SECTIONS:
+        assert f'id="{ident}"' not in html, ident
+    for key in ("units", "shareholders", "purchasing_calendar", "terms", "metrics", "compelling_event"):
+        assert f">{word(key, 'en')}<" not in html, key
+    for key in ("lead_time", "loss_reason", "source", "relationship_owner", "sees_us_at"):
+        assert word(key, "en") not in html, key
+    # empty blocks of the new sections render nothing either
+    empty = make_plan(partnership={"strengths": []}, account={"terms": {}, "name": "Test Steel"})
+    assert 'id="partnership"' not in render(tmp_path / "empty", empty)
+
+
+def test_the_new_sections_speak_chinese(tmp_path: Path) -> None:
+    html = render(tmp_path, plan_v1_1(plan={**plan_v1_1()["plan"], "locale": "zh"}))
+    for kind, value in (
+        ("unit_kind", "buying_center"),
+        ("objective_status", "on_track"),
+        ("objective_status", "at_risk"),
+        ("whitespace_state", "open"),
+        ("whitespace_state", "project"),
+        ("contract_kind", "supply"),
+        ("log_kind", "complaint"),
+        ("step_status", "slipped"),
+        ("source_kind", "customer"),
+        ("confidence", "likely"),
+        ("account_role", "sponsor"),
+    ):
+        label = enum_label(kind, value, "zh")
+        assert re.search(r"[\u4e00-\u9fff]", label), (kind, value)
+        assert label in html, (kind, value)
+    assert "优质产品供应商" in html  # rung 2
+    assert "10月" in html  # the purchasing calendar's months
+    assert "钱包份额" in html
+
+
+def test_the_briefing_shows_the_next_meeting_and_its_objective(tmp_path: Path) -> None:
+    path, project = make_repo(tmp_path, plan_v1_1())
+    html = render_brief(view_of(path, project), Theme.of(project).new_env())
+    meeting = html[html.index('<section class="brief-meeting">') :]
+    meeting = text_of(meeting[: meeting.index("</section>")])
+    assert meeting == (
+        "Next meeting · 2026-12-05 · Trial review with the north plant Attendees Ma Tao, Zhou Gang "
+        "Objective Agree that the trial result goes to the board paper."
+    )
+    past_only = plan_v1_1(meetings=[plan_v1_1()["meetings"][2]], actions=[])
+    path, project = make_repo(tmp_path / "past", past_only)
+    assert '<section class="brief-meeting">' not in render_brief(
+        view_of(path, project), Theme.of(project).new_env()
+    )
+
+
+def test_the_new_fields_are_escaped_or_sanitised(tmp_path: Path) -> None:
+    data = plan_v1_1()
+    data["account"]["units"][0]["name"] = f"Unit {XSS}"
+    data["account"]["terms"]["payment"] = XSS
+    data["whitespace"][0]["offering"] = f"Offer {XSS}"
+    data["meetings"][0]["questions"] = [XSS]
+    data["meetings"][0]["outcome"] = f"Done {XSS} [x](javascript:alert(1))"
+    data["log"][0]["summary"] = f"<img src=x onerror=alert(1)> {XSS}"
+    data["partnership"]["strengths"] = [f"**Strong** {XSS}"]
+    data["projects"][0]["metrics"][0]["kpi"] = XSS
+    html = render(tmp_path, data)
+    assert "<script" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # the plain strings, escaped
+    assert "<strong>Strong</strong>" in html  # Markdown still renders

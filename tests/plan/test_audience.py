@@ -778,18 +778,6 @@ def test_pdf_text_and_metadata_show_exactly_what_the_audience_may_see(
 
 # --- the allow-list itself ---------------------------------------------------------------------------
 
-# Names of format 1.1 that are on the partner allow-list before the model has them (plan-format.md,
-# "Audiences"); this set must shrink to empty as format 1.1 lands.
-NOT_YET_IN_MODEL = {
-    "account.units",
-    "account.purchasing_calendar",
-    "people.unit",
-    "projects.unit",
-    "projects.decision_process.status",
-    "objectives",
-    "meetings",
-}
-
 
 def _allow_list_names(model: type[Any], spec: Any, prefix: str = "") -> Iterator[tuple[str, bool]]:
     """Every name on the allow-list, and whether the model has that field."""
@@ -821,12 +809,173 @@ def _model_of(annotation: Any) -> type[Any] | None:
     return None
 
 
-def test_every_name_on_the_partner_allow_list_is_a_field_or_a_known_later_one() -> None:
+def test_every_name_on_the_partner_allow_list_is_a_field() -> None:
     """A typo on the allow-list would silently drop a field partners should see."""
     from kaplan.plan.audience import EXTERNAL
     from kaplan.plan.model import Plan
 
     names = dict(_allow_list_names(Plan, EXTERNAL))
     missing = {n for n, present in names.items() if not present}
-    assert missing == NOT_YET_IN_MODEL
+    assert missing == set()
     assert all(names[n] for n in ("people.title", "projects.criteria.weight", "actions.what"))
+
+
+# --- format 1.1: what the partner edition keeps of the account as a whole --------------------------------
+
+PLAN_V1_1 = Path(__file__).resolve().parents[1] / "documents" / "plan_v1_1.yaml"
+
+
+def _plan_v1_1() -> dict[str, Any]:
+    from kaplan.plan.yaml12 import read_yaml
+
+    data = read_yaml(PLAN_V1_1.read_text(encoding="utf-8")).data
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_partner_edition_of_format_1_1_keeps_only_the_allowed_fields(tmp_path: Path) -> None:
+    """Field by field, the non-text ones included (a token test sees only text)."""
+    checked = _checked(tmp_path, _plan_v1_1())
+    plan = checked.loaded.plan
+    external = for_audience(plan, "external").plan
+    dump = external.model_dump(exclude_defaults=True)
+    assert set(dump) == {"kaplan", "summary", "plan", "account", "team", "people", "projects"} | {
+        "objectives",
+        "meetings",
+        "actions",
+    }
+    assert dump["summary"] == plan.partner_summary
+    account = dump["account"]
+    assert {k for u in account["units"] for k in u} == {"id", "name", "kind", "parent", "location"}
+    assert "in_scope" not in account["units"][5]  # not on the list: the default, never `false`
+    assert [set(w) for w in account["purchasing_calendar"]] == [{"what", "months"}] * 2
+    assert "shareholders" not in account
+    assert "terms" not in account
+    assert {k for p in dump["people"] for k in p} <= {
+        "id",
+        "name",
+        "title",
+        "department",
+        "unit",
+        "reports_to",
+    }
+    assert [p.get("unit") for p in dump["people"]] == ["hm-group", "hm-purchasing", "hm-north"]
+    project = dump["projects"][0]
+    assert set(project) <= {
+        "id",
+        "name",
+        "stage",
+        "stage_since",
+        "history",
+        "outcome",
+        "unit",
+        "timeline",
+    } | {
+        "special_requirements",
+        "criteria",
+        "decision_process",
+        "buying_team",
+    }
+    assert project["unit"] == "hm-south"
+    # owner is not on the list; a status left at its default (planned) is not written
+    assert [set(s) for s in project["decision_process"]] == [
+        {"step", "by", "status"},
+        {"step", "by"},
+        {"step", "by", "status"},
+    ]
+    assert [s.status for s in external.projects[0].decision_process] == ["done", "planned", "slipped"]
+    for dropped in ("probability", "compelling_event", "metrics", "lead_time_weeks", "loss_reason", "value"):
+        assert all(dropped not in p for p in dump["projects"]), dropped
+    # only shared objectives and meetings, with their allowed fields
+    assert [(o["statement"], set(o)) for o in dump["objectives"]] == [
+        (plan.objectives[0].statement, {"id", "statement", "kind", "measure", "due", "status"})
+    ]
+    assert [set(m) for m in dump["meetings"]] == [{"id", "on", "title", "attendees", "ours", "objective"}]
+    assert external.meetings[0].commitment is None
+    assert external.meetings[0].questions == []
+    assert external.meetings[0].outcome is None
+    # no objective, no meeting (and a status left at its default, open, is not written)
+    assert [set(a) for a in dump["actions"]] == [{"id", "what", "owner", "due"}]
+    assert external.partnership is None
+    assert (external.whitespace, external.contracts, external.log, external.risks) == ([], [], [], [])
+    assert external.waive == {}
+    assert all(p.source is None and p.phone is None and p.email is None for p in external.people)
+    assert all(p.sees_us_at is None and p.account_role is None and p.owner is None for p in external.people)
+
+
+def test_the_internal_edition_keeps_work_contacts_and_drops_private_1_1_items(tmp_path: Path) -> None:
+    data = _plan_v1_1()
+    data["meetings"].append({"id": "m-secret", "on": "2026-12-06", "title": "Secret dinner", "private": True})
+    data["objectives"].append(
+        {"id": "o-secret", "statement": "Secret goal", "share": True, "private": True}  # private wins
+    )
+    data["account"]["units"].append({"id": "hm-secret", "name": "Secret unit", "private": True})
+    data["whitespace"].append({"unit": "hm-secret", "offering": "Ladle lining", "state": "open"})
+    data["log"].append(
+        {"on": "2026-11-25", "kind": "call", "summary": "Secret call", "people": ["zhou-gm"], "private": True}
+    )
+    plan = _checked(tmp_path, data).loaded.plan
+    internal = for_audience(plan, "internal").plan
+    assert internal.people[0].phone == "+86 411 5550 1000"
+    assert internal.people[0].email == "zhou.gang@harbour.example"
+    assert "m-secret" not in [m.id for m in internal.meetings]
+    assert "o-secret" not in [o.id for o in internal.objectives]
+    assert "hm-secret" not in [u.id for u in internal.account.units]
+    assert [w.unit for w in internal.whitespace if w.unit == "hm-secret"] == []  # the cell goes with its unit
+    assert "Secret call" not in [e.summary for e in internal.log]
+    external = for_audience(plan, "external").plan
+    assert [o.statement for o in external.objectives] == [plan.objectives[0].statement]
+
+
+def test_external_dossier_has_no_heading_of_what_partners_do_not_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_repo(tmp_path, _plan_v1_1(), name="harbour")
+    project = load_workspace(tmp_path)
+    html = render_html(path, project, "external", monkeypatch, tmp_path / "out").dossier
+    body = html[html.index("<body") :]
+    for key in ("partnership", "whitespace", "contracts", "log", "risks", "shareholders", "terms"):
+        assert f'id="{key}"' not in body, key
+    for key in (
+        "share_of_wallet",
+        "probability",
+        "forecast",
+        "compelling_event",
+        "metrics",
+        "lead_time",
+        "loss_reason",
+        "source",
+        "relationship_owner",
+        "sees_us_at",
+        "commitment_best",
+        "commitment_minimum",
+        "questions",
+        "meeting_outcome",
+        "out_of_scope",
+        "phone",
+    ):
+        assert word(key, "en") not in body, key
+    for shown in ("units", "purchasing_calendar", "objectives", "meetings", "decision_process"):
+        assert word(shown, "en") in body, shown
+    assert "Trial review with the north plant" in body
+    assert "Agree that the trial result goes to the board paper." in body
+    assert "South plant kick-off" not in body  # not shared
+    assert "Slipped" in body  # a decision step's status is on the list
+
+
+def test_a_finding_that_quotes_a_private_decision_step_is_dropped(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    """unmet-approver lists every step a person owns: a private step's text must not reach internal."""
+    people = copy.deepcopy(make_plan()["people"])
+    people.append({"id": "sun-cfo", "name": "Sun Li", "title": "CFO", "coverage": "none"})
+    project = copy.deepcopy(make_plan()["projects"][0])
+    project["decision_process"] = [
+        {"step": "Budget review", "owner": "sun-cfo"},
+        {"step": "Secret side deal", "owner": "sun-cfo", "private": True},
+    ]
+    checked = _checked(tmp_path, make_plan(people=people, projects=[project]))
+    private = for_audience(checked.loaded.plan, "private").findings(checked.findings)
+    assert any("Secret side deal" in f.message for f in private if f.code == "unmet-approver")
+    internal = for_audience(checked.loaded.plan, "internal").findings(checked.findings)
+    assert [f.text() for f in internal if "Secret side deal" in f.message] == []

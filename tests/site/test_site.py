@@ -552,10 +552,14 @@ def test_dashboard_shows_every_account(site: Path) -> None:
     assert acme["Pipeline"] == "CNY 1.2MUSD 50,000"  # one line per currency; won projects do not count
     assert ansteel["Pipeline"] == "CNY 300,000"
     assert quiet["Pipeline"] == ""
+    # Forecast = value × probability, a project without one at its stage's default (meaning.forecast).
+    assert acme["Forecast"] == "CNY 480,000USD 35,000"  # stage 4: 40 %, stage 6: 70 %
+    assert ansteel["Forecast"] == "CNY 120,000"
+    assert quiet["Forecast"] == ""
     assert acme["Last review"] == "2026-11-01"
     assert ansteel["Last review"] == "2026-05-01 stale"  # more than 90 days before --today
     assert quiet["Last review"] == "stale"  # never reviewed
-    assert [n.text() for t in rows.values() for n in t["_cells"][7].find_all("span", class_="stale")] == [
+    assert [n.text() for t in rows.values() for n in t["_cells"][8].find_all("span", class_="stale")] == [
         "stale",
         "stale",
     ]
@@ -567,7 +571,7 @@ def test_dashboard_shows_every_account(site: Path) -> None:
         row = rows[name]
         assert row["_attrs"]["data-rag"] == health["rag"], name
         assert row["Plan health"].startswith(str(health["score"])), (name, row["Plan health"])
-        assert row["_cells"][6].find("span", class_=f"rag-{health['rag']}")
+        assert row["_cells"][7].find("span", class_=f"rag-{health['rag']}")
     # Links from each row to the page and both PDFs.
     assert rows["Test Steel"]["_cells"][0].find("a").attrs["href"] == "accounts/acme.html"
     assert [a.attrs["href"] for a in rows["鞍山特钢"]["_cells"][-1].find_all("a")] == [
@@ -576,7 +580,7 @@ def test_dashboard_shows_every_account(site: Path) -> None:
     ]
     # The header sums every account's open pipeline per currency.
     meta = index.root.find("p", class_="site-meta").text()
-    for part in ("3 accounts", "CNY 1.5M", "USD 50,000"):
+    for part in ("3 accounts", "CNY 1.5M", "USD 50,000", "Forecast CNY 600,000 + USD 35,000"):
         assert part in meta, meta
 
 
@@ -652,6 +656,39 @@ def test_search_index_has_accounts_people_competitors_needs_and_cruxes(site: Pat
     } <= found
     assert {e["a"] for e in entries if e["u"].startswith("accounts/ansteel.html")} == {"鞍山特钢"}
     assert_search_targets_exist(out)
+
+
+@pytest.mark.parametrize("audience", ["internal", "external"])
+def test_search_finds_objectives_and_meetings_and_the_dashboard_sums_the_forecast(
+    repo: Path, audience: str
+) -> None:
+    """Format 1.1: objective statements and meeting titles are searchable; a partner finds shared ones."""
+    plan = Path(__file__).resolve().parents[1] / "documents" / "plan_v1_1.yaml"
+    shutil.copyfile(plan, repo / "plans" / "harbour.yaml")
+    assert build("--no-pdf", "--no-brief", "--audience", audience).exit_code == 0
+    out = repo / "build"
+    found = {(e["k"], e["t"], e["u"]) for e in search_index(out) if e["k"] in ("objective", "meeting")}
+    shared = {
+        ("objective", "Reach 40 % share of refractory spend", "accounts/harbour.html#objectives"),
+        ("meeting", "Trial review with the north plant", "accounts/harbour.html#meetings"),
+    }
+    if audience == "external":
+        assert found == shared
+    else:
+        assert found == shared | {
+            ("objective", "Be seen as a service provider by purchasing", "accounts/harbour.html#objectives"),
+            ("meeting", "South plant kick-off", "accounts/harbour.html#meetings"),
+            ("meeting", "Quarterly business review", "accounts/harbour.html#meetings"),
+        }
+    assert_search_targets_exist(out)
+    row = dashboard_rows(parse(out / "index.html"))["Harbour Metals"]
+    meta = parse(out / "index.html").root.find("p", class_="site-meta").text()
+    if audience == "external":  # values are not on the partner allow-list: nothing to sum
+        assert (row["Pipeline"], row["Forecast"]) == ("", "")
+        assert "Forecast" not in meta
+    else:
+        assert (row["Pipeline"], row["Forecast"]) == ("CNY 2.5MUSD 100,000", "CNY 1.35MUSD 20,000")
+        assert "Forecast CNY 1.35M + USD 20,000" in meta
 
 
 def test_search_index_is_a_script_that_cannot_close_its_tag(

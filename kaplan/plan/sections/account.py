@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from kaplan.plan.base import (
     CompetitorStatus,
@@ -15,12 +15,16 @@ from kaplan.plan.base import (
     MarketPosition,
     Md,
     Money,
+    Month,
     Number,
     Pattern,
     Per,
+    Percent,
     Rating,
     Ref,
+    Source,
     Strict,
+    UnitKind,
 )
 
 
@@ -80,6 +84,41 @@ class Swot(Strict):
     threats: list[str] = Field(default_factory=list, description="Threats.")
 
 
+class Unit(Item):
+    """A part of the account's group: a division, plant, site or entity (分支机构), the field of play."""
+
+    id: Id = Field(description="Unique id in this plan.")
+    name: str = Field(description="The unit's name.")
+    kind: UnitKind | None = Field(None, description="Group, division, subsidiary, plant, site…")
+    parent: Ref | None = Field(None, description="The unit it belongs to: an id from `account.units`.")
+    location: str | None = Field(None, description="Where it is.")
+    in_scope: StrictBool = Field(True, description="Whether we sell to it (part of the field of play).")
+    notes: Md | None = Field(None, description="Notes (Markdown).")
+
+
+class Shareholder(Item):
+    """A shareholder of the account (股本结构)."""
+
+    name: str = Field(description="The shareholder's name.")
+    share: Percent | None = Field(None, description="Their share, in percent (0 to 100).")
+
+
+class PurchasingWindow(Item):
+    """When the account buys something: a tender, a repricing, a shutdown, a stock-up."""
+
+    what: str = Field(description="What happens, e.g. 'annual tender for refractories'.")
+    months: list[Month] = Field(default_factory=list, description="The months it happens in, 1 to 12.")
+    notes: Md | None = Field(None, description="Notes (Markdown).")
+
+
+class Terms(Strict):
+    """The account-level commercial terms."""
+
+    payment: str | None = Field(None, description="Payment terms.")
+    delivery: str | None = Field(None, description="Delivery terms.")
+    pricing: str | None = Field(None, description="Pricing terms (index, yearly repricing…).")
+
+
 class Account(Strict):
     """The account's basic profile ("point", 点)."""
 
@@ -99,6 +138,14 @@ class Account(Strict):
     )
     development: Development | None = Field(None, description="Direction, plans and position.")
     swot: Swot | None = Field(None, description="SWOT analysis.")
+    units: list[Unit] = Field(
+        default_factory=list, description="The field of play: divisions, plants, sites, entities."
+    )
+    shareholders: list[Shareholder] = Field(default_factory=list, description="Shareholders (股本结构).")
+    purchasing_calendar: list[PurchasingWindow] = Field(
+        default_factory=list, description="When the account buys: tenders, repricing, shutdowns."
+    )
+    terms: Terms | None = Field(None, description="Account-level commercial terms.")
 
 
 # --- competition ("line") ------------------------------------------------------------
@@ -126,6 +173,8 @@ class Competitor(Item):
     threat: Level | None = Field(None, description="How much they threaten us.")
     counter: Md | None = Field(None, description="Our counter-strategy.")
     as_of: Date | None = Field(None, description="When this intelligence was gathered.")
+    pricing: Md | None = Field(None, description="Their price level and terms.")
+    source: Source | None = Field(None, description="Where this intelligence comes from.")
 
 
 class InstalledProduct(Item):
@@ -140,3 +189,5 @@ class InstalledProduct(Item):
     pros: list[str] = Field(default_factory=list, description="Strong points.")
     cons: list[str] = Field(default_factory=list, description="Weak points.")
     satisfaction: Rating | None = Field(None, description="Satisfaction, 1 to 5.")
+    unit: Ref | None = Field(None, description="The unit that uses it: an id from `account.units`.")
+    contract: Ref | None = Field(None, description="The contract it runs under: an id from `contracts`.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, StrictInt
 
 from kaplan.plan.base import (
+    AccountRole,
     Basis,
     Coverage,
     Date,
@@ -16,6 +17,8 @@ from kaplan.plan.base import (
     Political,
     Ref,
     RelationKind,
+    Rung,
+    Source,
     Strict,
     Support,
     TeamRole,
@@ -91,6 +94,18 @@ class Person(Item):
     standing: Md | None = Field(None, description="Position, weight and work plans (工作计划/地位).")
     notes: Md | None = Field(None, description="Notes (Markdown).")
     personal: Personal | None = Field(None, description="Personal profile; private audience only.")
+    unit: Ref | None = Field(None, description="The unit they work in: an id from `account.units`.")
+    owner: Ref | None = Field(None, description="Who on our side owns this relationship: an id from `team`.")
+    account_role: AccountRole | None = Field(
+        None,
+        description="Their role across all projects: sponsor, anti-sponsor, strategic coach, key player.",
+    )
+    sees_us_at: Rung | None = Field(
+        None, description="Where this person places us on the buy-sell hierarchy."
+    )
+    phone: str | None = Field(None, description="Work phone.")
+    email: str | None = Field(None, description="Work e-mail.")
+    source: Source | None = Field(None, description="Where our picture of them comes from.")
 
 
 class Relationship(Item):

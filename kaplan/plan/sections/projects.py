@@ -22,8 +22,11 @@ from kaplan.plan.base import (
     NeedKind,
     Number,
     Outcome,
+    Percent,
     Ref,
+    Source,
     Stage,
+    StepStatus,
     Strict,
     Visibility,
 )
@@ -43,6 +46,7 @@ class Need(Item):
     project: Ref | None = Field(None, description="The project it belongs to: an id from `projects`.")
     priority: Level | None = Field(None, description="Priority.")
     evidence: Md | None = Field(None, description="What tells us the need is real.")
+    source: Source | None = Field(None, description="Where we learnt of the need.")
 
     @model_validator(mode="after")
     def _personal_needs_a_holder(self) -> Need:
@@ -107,6 +111,7 @@ class DecisionStep(Item):
     step: str = Field(description="The step.")
     owner: Ref | None = Field(None, description="Who owns it: an id from `people`.")
     by: Date | None = Field(None, description="When it should be done.")
+    status: StepStatus = Field("planned", description="Planned, done or slipped.")
 
 
 class PaperProcess(Strict):
@@ -122,6 +127,14 @@ class Competition(Item):
 
     competitor: Ref = Field(description="An id from `competitors`.")
     position: CompetitionPosition | None = Field(None, description="Their position against us.")
+
+
+class Metric(Item):
+    """A measurable outcome the customer wants from the project."""
+
+    kpi: str = Field(description="The measure, e.g. 'unplanned stops per month'.")
+    baseline: str | None = Field(None, description="Where it stands today.")
+    target: str | None = Field(None, description="Where the customer wants it.")
 
 
 class Project(Item):
@@ -146,6 +159,14 @@ class Project(Item):
     red_flags: list[Md] = Field(default_factory=list, description="Red flags: what could lose it.")
     strengths: list[Md] = Field(default_factory=list, description="Our leverage.")
     notes: Md | None = Field(None, description="Notes (Markdown).")
+    unit: Ref | None = Field(None, description="The unit that buys: an id from `account.units`.")
+    probability: Percent | None = Field(
+        None, description="Our chance of winning, in percent (forecast = value × probability)."
+    )
+    compelling_event: Md | None = Field(None, description="Why they must decide by a date.")
+    metrics: list[Metric] = Field(default_factory=list, description="The customer's measurable outcome.")
+    lead_time_weeks: StrictInt | None = Field(None, ge=0, description="Our delivery lead time once signed.")
+    loss_reason: Md | None = Field(None, description="Why it was lost (outcome lost or no_decision).")
 
 
 # --- cruxes and actions ----------------------------------------------------------------------
@@ -171,6 +192,8 @@ class Action(Item):
     status: ActionStatus = Field("open", description="Open, done or dropped.")
     person: Ref | None = Field(None, description="The customer's person it concerns.")
     project: Ref | None = Field(None, description="The project it serves.")
+    objective: Ref | None = Field(None, description="The objective it moves: an id from `objectives`.")
+    meeting: Ref | None = Field(None, description="The meeting it prepares: an id from `meetings`.")
     share: StrictBool = Field(
         False, description="Shown in the partner (external) edition; `private: true` wins over it."
     )

@@ -1,0 +1,138 @@
+"""``kaplan check``, ``rules``, ``schema`` and ``new``: the commands about plan files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from kaplan.cli.base import _echo_config_findings, _format, _today, _workspace, main
+from kaplan.coach.check import CheckedPlan, check_plan, find_plan_files, parse_today
+from kaplan.coach.rules import RULES
+from kaplan.errors import KaplanError
+from kaplan.files import write_atomic
+from kaplan.plan.findings import STRUCTURAL, Finding, count_by_severity, format_json
+from kaplan.plan.schema import plan_schema
+from kaplan.plan.starter import write_starter
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@_format(type=click.Choice(["text", "json", "github"]))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@_today(help="Pin today's date (default: KAPLAN_TODAY or the real date).")
+def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> None:
+    """Check plans: structure, references and coaching rules.
+
+    \b
+    Example:
+      kaplan check                      # every plan under plans/
+      kaplan check plans/anshan-special-steel.yaml --format github
+    """
+    workspace = _workspace()
+    day = parse_today(today)
+    files = find_plan_files(paths, workspace)
+    results = [check_plan(path, shown, workspace, day) for path, shown in files]
+    findings = [*workspace.findings, *(f for r in results for f in r.findings)]
+    if fmt == "json":
+        health = {r.loaded.file: r.health.as_dict() for r in results if r.health is not None}
+        listed = [*workspace.findings, *(f for r in results for f in (*r.findings, *r.waived))]
+        click.echo(format_json(listed, len(files), {"health": health}))
+        _echo_config_findings(workspace, "json")  # also on stderr, for the person at the terminal
+    elif fmt == "github":
+        for f in findings:
+            click.echo(f.github())
+    else:
+        _echo_text(workspace.findings, results)
+    counts = count_by_severity(findings)
+    failed = counts["error"] > 0 or (strict and counts["warning"] > 0)
+    sys.exit(1 if failed else 0)
+
+
+def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan]) -> None:
+    for f in config_findings:
+        click.echo(f.text())
+    for r in results:
+        for f in r.findings:
+            click.echo(f.text())
+        if (h := r.health) is not None:
+            areas = ", ".join(f"{a.area} {a.score}" for a in h.areas)
+            click.echo(f"{r.loaded.file}: health {h.score}/100 ({h.rag}) — {areas}")
+    counts = count_by_severity([*config_findings, *(f for r in results for f in r.findings)])
+    invalid = sum(1 for r in results if not r.loaded.ok)
+    waived = sum(len(r.waived) for r in results)
+    click.echo(
+        f"{_plural(len(results), 'plan')} checked{f', {invalid} invalid' if invalid else ''}: "
+        f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, {counts['info']} info"
+        f"{f', {waived} waived' if waived else ''}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+)
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema (2020-12) of the plan format.
+
+    \b
+    Example:
+      kaplan schema --out schema/plan.schema.json
+    """
+    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            raise KaplanError(f"cannot write {out}: {exc.strerror}") from None
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@click.option("--name", help="The account's name (default: from the id).")
+@click.option(
+    "--locale", type=click.Choice(["zh", "en"]), help="Language of the starter (default from kaplan.yaml)."
+)
+def new(ident: str, name: str | None, locale: str | None) -> None:
+    """Write plans/ID.yaml, a commented starter plan.
+
+    \b
+    Example:
+      kaplan new baosteel --name 宝钢股份 --locale zh
+    """
+    workspace = _workspace()
+    folder = workspace.resolve(workspace.config.plans)
+    path = write_starter(folder, ident, name, locale or workspace.config.locale)
+    click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every finding code with its severity and meaning.
+
+    \b
+    Example:
+      kaplan rules
+    """
+    workspace = _workspace()
+    levels = workspace.config.rules
+    width = max(len(c) for c in [*RULES, *STRUCTURAL])
+    click.echo("Structural (always errors; they stop a plan from being built):")
+    for code, meaning in STRUCTURAL.items():
+        click.echo(f"  {code:<{width}}  error    {meaning}")
+    click.echo("\nCoaching (severity: default, or as set in kaplan.yaml `rules:`):")
+    for code, r in RULES.items():
+        level = levels.get(code, r.severity)
+        marker = "" if level == r.severity else f" (default {r.severity})"
+        click.echo(f"  {code:<{width}}  {level:<7}  {r.meaning}{marker}")
+        click.echo(f"  {'':<{width}}           source: {r.source}")
