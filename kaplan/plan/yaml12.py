@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -39,9 +39,11 @@ class LargeNumber(str):
     float): kept as the text written, which a text field takes as is and a number field refuses."""
 
 
-@dataclass(frozen=True)
-class Mark:
-    """Where a key and its value start (1-based lines and columns)."""
+class Mark(NamedTuple):
+    """Where a key and its value start (1-based lines and columns).
+
+    A named tuple: one is made for every value of every plan, and a tuple is the cheapest to make.
+    """
 
     key_line: int
     key_column: int
@@ -145,131 +147,129 @@ def _pos(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _events(text: str) -> Iterator[Any]:
-    loader = yaml.CSafeLoader(text)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
-
-
-_NODES = frozenset((yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent))
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING, _SEQUENCE = yaml.MappingStartEvent, yaml.SequenceStartEvent
 _ENDS = frozenset((yaml.MappingEndEvent, yaml.SequenceEndEvent))
-
-
-@dataclass
-class _Frame:
-    """A mapping or list being filled: where it is, and (a mapping) the key waiting for its value."""
-
-    container: dict[str, Any] | list[Any]
-    path: PathKey
-    key: str | None = None
-    key_pos: tuple[int, int] = (1, 1)
-
-
-@dataclass
-class _Builder:
-    """Builds the data and its line map from libyaml's events, noting every problem on the way."""
-
-    lines: LineMap = field(default_factory=LineMap)
-    problems: list[YamlProblem] = field(default_factory=list)
-    root: Any = None
-    stack: list[_Frame] = field(default_factory=list)
-    documents: int = 0
-
-    def problem(self, start: tuple[int, int], message: str) -> None:
-        self.problems.append(YamlProblem(*start, message))
-
-    def document(self, event: Any) -> bool:
-        """A document starts; False (and a problem) for a second one."""
-        self.documents += 1
-        if self.documents > 1:
-            self.problem(_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
-            return False
-        return True
-
-    def node(self, event: Any, kind: type) -> None:
-        """A scalar, alias, or the start of a mapping or list."""
-        start = _pos(event.start_mark)
-        stack = self.stack
-        # Whether this node is a mapping's key (inline: this runs for every node of every plan).
-        is_key = bool(stack) and stack[-1].key is None and isinstance(stack[-1].container, dict)
-        if kind is yaml.AliasEvent:
-            self.problem(start, f"aliases (*{event.anchor}) are not allowed: write the value out")
-            self.add("?" if is_key else None, start)
-            return
-        if event.anchor is not None or event.tag is not None:
-            self.properties(event, kind, start)
-        if kind is yaml.ScalarEvent:
-            plain = not event.style and event.implicit[0] and event.tag is None
-            self.add(resolve_plain(event.value) if plain and not is_key else event.value, start)
-            return
-        container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
-        path = self.add(container, start)
-        self.stack.append(_Frame(container, path if path is not None else ("?",)))
-
-    def properties(self, event: Any, kind: type, start: tuple[int, int]) -> None:
-        """Note an anchor or a tag: neither is allowed (``!`` alone, a quoted-string marker, is)."""
-        if event.anchor is not None:
-            self.problem(start, f"anchors (&{event.anchor}) are not allowed: remove it")
-        if event.tag is not None and not (kind is yaml.ScalarEvent and event.tag == "!"):
-            self.problem(start, f"tags ({event.tag}) are not allowed: remove it")
-
-    def add(self, value: Any, start: tuple[int, int]) -> PathKey | None:
-        """Put a value in the current container; return its path, or None if it was a key."""
-        if not self.stack:
-            self.root = value
-            self.lines.marks[()] = Mark(*start, *start)
-            return ()
-        frame = self.stack[-1]
-        if isinstance(frame.container, list):
-            child = (*frame.path, len(frame.container))
-            frame.container.append(value)
-            self.lines.marks[child] = Mark(*start, *start)
-            return child
-        if frame.key is None:
-            self.take_key(frame, value, start)
-            return None
-        key, frame.key = frame.key, None
-        child = (*frame.path, key)
-        if key in frame.container:
-            # A dropped duplicate: whatever is under it must not move the kept value's marks.
-            return (_DROPPED, *child)
-        frame.container[key] = value
-        self.lines.marks[child] = Mark(frame.key_pos[0], frame.key_pos[1], start[0], start[1])
-        return child
-
-    def take_key(self, frame: _Frame, value: Any, start: tuple[int, int]) -> None:
-        """Hold a mapping's key until its value comes; note a key that is not text or written twice."""
-        key = value
-        if not isinstance(key, str):
-            self.problem(start, "a key must be plain text, not a list or mapping")
-            key = "?"
-        if key in frame.container:
-            first = self.lines.marks[(*frame.path, key)]
-            self.problem(
-                start, f"duplicate key '{key}' (first written at line {first.key_line}); keep one of them"
-            )
-        frame.key, frame.key_pos = key, start
+_STARTS = frozenset((_MAPPING, _SEQUENCE))
+_ITEM = "\x00item"  # the "key" of a list frame: never None, so a list's nodes are never keys
+_NODES = frozenset((_SCALAR, _ALIAS, *_STARTS))
+# A frame is a mapping or list being filled: [container, its path, the key waiting for its value
+# (None when the next node is a key; a list's is always _ITEM), that key's line and column, is it
+# a mapping].
+_CONTAINER, _PATH, _KEY, _KEY_LINE, _KEY_COLUMN, _IS_MAPPING = range(6)
 
 
 def read_yaml(text: str) -> YamlDoc:
-    """Read one YAML document into dicts, lists and scalars, with a line map."""
-    builder = _Builder()
+    """Read one YAML document into dicts, lists and scalars, with a line map.
+
+    One loop over libyaml's events, with the common case (a plain scalar) inline: this runs for
+    every node of every plan, and calls per event would cost as much as the parse itself.
+    """
+    lines = LineMap()
+    problems: list[YamlProblem] = []
+    # The document's own frame: a list of one, the root, whose path is () (marked by None).
+    top: list[Any] = [[], None, _ITEM, 1, 1, False]
+    stack: list[list[Any]] = [top]
+    documents = 0
+    loader = yaml.CSafeLoader(text)
+    next_event: Callable[[], Any] = loader.get_event
     try:
-        for event in _events(text):
+        while (event := next_event()) is not None:
             kind = type(event)
-            if kind in _NODES:
-                builder.node(event, kind)
-            elif kind in _ENDS:
-                builder.stack.pop()
-            elif kind is yaml.DocumentStartEvent and not builder.document(event):
-                break
+            if kind in _ENDS:
+                stack.pop()
+            elif kind in _NODES:
+                mark = event.start_mark
+                frame = stack[-1]
+                is_key = frame[_KEY] is None
+                if kind is _SCALAR and (event.anchor, event.tag) == (None, None):  # no anchor, no tag
+                    value = event.value
+                    if not is_key and not event.style and event.implicit[0]:
+                        value = resolve_plain(value)
+                else:
+                    value = _node_value(event, kind, is_key, mark, problems)
+                path = _place(frame, value, is_key, mark.line + 1, mark.column + 1, lines.marks, problems)
+                if kind in _STARTS:
+                    stack.append(_frame(value, path, kind is _MAPPING))
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    problems.append(
+                        YamlProblem(*_pos(event.start_mark), "a plan holds one YAML document: remove '---'")
+                    )
+                    break
     except yaml.YAMLError as exc:
-        builder.problems.append(_error_problem(exc, text))
-        return YamlDoc(None, builder.lines, builder.problems)
-    return YamlDoc(builder.root, builder.lines, builder.problems)
+        problems.append(_error_problem(exc, text))
+        return YamlDoc(None, lines, problems)
+    finally:
+        loader.dispose()
+    return YamlDoc(top[_CONTAINER][0] if top[_CONTAINER] else None, lines, problems)
+
+
+def _frame(container: Any, path: PathKey | None, mapping: bool) -> list[Any]:
+    """The frame of a mapping or list that starts (a mapping used as a key is filled under "?")."""
+    return [container, path if path is not None else ("?",), None if mapping else _ITEM, 1, 1, mapping]
+
+
+def _node_value(event: Any, kind: type, is_key: bool, mark: Any, problems: list[YamlProblem]) -> Any:
+    """The value of an alias, a mapping or list start, or a scalar with an anchor or a tag."""
+    line, column = _pos(mark)
+    if kind is _ALIAS:
+        problems.append(
+            YamlProblem(line, column, f"aliases (*{event.anchor}) are not allowed: write the value out")
+        )
+        return "?" if is_key else None
+    problems.extend(_property_problems(event, kind, line, column))
+    if kind is _SCALAR:
+        plain = not is_key and not event.style and event.implicit[0] and event.tag is None
+        return resolve_plain(event.value) if plain else event.value
+    return {} if kind is _MAPPING else []
+
+
+def _place(
+    frame: list[Any],
+    value: Any,
+    is_key: bool,
+    line: int,
+    column: int,
+    marks: dict[PathKey, Mark],
+    problems: list[YamlProblem],
+) -> PathKey | None:
+    """Put a value in its frame's container and note where it is; its path, or None for a key."""
+    container = frame[_CONTAINER]
+    if not frame[_IS_MAPPING]:
+        path: PathKey = (*frame[_PATH], len(container)) if frame[_PATH] is not None else ()
+        container.append(value)
+        marks[path] = Mark(line, column, line, column)
+        return path
+    if is_key:
+        if not isinstance(value, str):
+            problems.append(YamlProblem(line, column, "a key must be plain text, not a list or mapping"))
+            value = "?"
+        if value in container:
+            first = marks[(*frame[_PATH], value)]
+            message = f"duplicate key '{value}' (first written at line {first.key_line}); keep one of them"
+            problems.append(YamlProblem(line, column, message))
+        frame[_KEY], frame[_KEY_LINE], frame[_KEY_COLUMN] = value, line, column
+        return None
+    key, frame[_KEY] = frame[_KEY], None
+    path = (*frame[_PATH], key)
+    if key in container:
+        # A dropped duplicate: whatever is under it must not move the kept value's marks.
+        return (_DROPPED, *path)
+    container[key] = value
+    marks[path] = Mark(frame[_KEY_LINE], frame[_KEY_COLUMN], line, column)
+    return path
+
+
+def _property_problems(event: Any, kind: type, line: int, column: int) -> list[YamlProblem]:
+    """An anchor or a tag: neither is allowed (``!`` alone, a quoted-string marker, is)."""
+    found = []
+    if event.anchor is not None:
+        found.append(YamlProblem(line, column, f"anchors (&{event.anchor}) are not allowed: remove it"))
+    if event.tag is not None and not (kind is _SCALAR and event.tag == "!"):
+        found.append(YamlProblem(line, column, f"tags ({event.tag}) are not allowed: remove it"))
+    return found
 
 
 def _error_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
