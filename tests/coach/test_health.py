@@ -492,3 +492,68 @@ def test_a_waived_finding_does_not_cost_health(make_plan, write_plan) -> None:
     ]
     assert quiet.health is not None
     assert quiet.health.score == 100
+
+
+# --- the two plans of the issue that used to look healthy -----------------------------------------
+def test_a_big_bid_lost_on_position_is_not_green(make_plan, write_plan) -> None:
+    """A competitor ahead on a ¥42M bid decided in 19 days, and a final approver nobody has met."""
+    chairman = {
+        "id": "sun-chair",
+        "name": "Sun Li",
+        "title": "Chairman",
+        "influence": "high",
+        "coverage": "none",
+    }
+    bid = merge(
+        PROJECT,
+        {
+            "value": 42_000_000,
+            "timeline": {"decide_by": (TODAY + dt.timedelta(days=19)).isoformat()},
+            "competition": [{"competitor": "rival", "position": "ahead"}],
+            "buying_team": [
+                {
+                    "person": "sun-chair",
+                    "roles": ["economic_buyer", "approver"],
+                    "win": {"personal": "Legacy"},
+                },
+                *PROJECT["buying_team"],
+            ],
+            "paper_process": {"approvals": ["sun-chair"]},
+        },
+    )
+    cruxes = [
+        *BASE_PLAN["cruxes"],
+        {"id": "c-sun", "kind": "person", "statement": "Sun signs", "refs": ["sun-chair"]},
+    ]
+    result = checked(write_plan, make_plan(people=[ZHAO, QIAN, chairman], projects=[bid], cruxes=cruxes))
+    codes = {f.code for f in result.findings}
+    assert {"cold-economic-buyer", "unmet-approver", "uncovered-influencer"} <= codes
+    assert result.findings[0].code == "cold-economic-buyer"  # the error on the biggest deal first
+    health = result.health
+    assert health is not None
+    assert areas(health)["position"] == 65  # competitor ahead (−25), economic buyer's stance unknown (−10)
+    assert health.rag == "amber"
+
+
+def test_a_sceptical_head_of_procurement_is_a_finding(make_plan, write_plan) -> None:
+    """It used to score 100/100 while the high-influence head of procurement was a sceptic."""
+    head = {
+        "id": "xu-proc",
+        "name": "徐立红",
+        "title": "采购中心主任",
+        "influence": "high",
+        "support": "skeptic",
+        "coverage": "multiple",
+        "last_contact": (TODAY - dt.timedelta(days=5)).isoformat(),
+    }
+    team = [*PROJECT["buying_team"], {"person": "xu-proc", "roles": ["procurement"]}]
+    data = make_plan(
+        people=[ZHAO, QIAN, head], projects=[merge(PROJECT, {"buying_team": team})], plan={"locale": "zh"}
+    )
+    result = checked(write_plan, data)
+    (finding,) = [f for f in result.findings if f.code == "unhandled-opponent"]
+    assert "徐立红" in finding.message
+    assert "他" not in finding.message
+    assert finding.project == "p-line"
+    assert result.health is not None
+    assert result.health.score < 100
