@@ -8,7 +8,8 @@ the version-1 ones) in a temporary folder, then times, best of N each:
   (b) reading the same files and ``yaml.load(text, Loader=yaml.CSafeLoader)``.
 Targets (format 1.1): ≥ 500 plans/s, ≤ 1.5× the bare parse.
 Also run by default, or alone with ``--only``: ``pdf`` (bench/pdf.py: the PDF step against bare
-WeasyPrint) and ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers).
+WeasyPrint), ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers)
+and ``brief`` (`kaplan brief` of one meeting of the rich example plan, as a whole process; target ≤ 1.5 s).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from kaplan.cli import main as kaplan_main
 TARGET_RATE = 500.0
 TARGET_RATIO = 1.5
 TODAY = "2026-11-27"
+TARGET_BRIEF_S = 1.5
+REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to show")
     parser.add_argument(
-        "--only", choices=["check", "pdf", "site"], help="run one benchmark (default: all of them)"
+        "--only", choices=["check", "pdf", "site", "brief"], help="run one benchmark (default: all of them)"
     )
     args = parser.parse_args(argv)
     ok = True
@@ -103,7 +106,30 @@ def main(argv: list[str] | None = None) -> int:
         from bench import site
 
         ok = site.run(args.plans, args.seed, args.repeat, args.profile, args.top) and ok
+    if args.only in (None, "brief"):
+        ok = bench_brief(args.repeat) and ok
     return 0 if ok else 1
+
+
+def bench_brief(repeat: int) -> bool:
+    """`kaplan brief PLAN MEETING` as the rep runs it: a fresh process, imports and all."""
+    import subprocess
+
+    kaplan = Path(sys.executable).with_name("kaplan")
+    with tempfile.TemporaryDirectory(prefix="kaplan-bench-") as tmp:
+        out = Path(tmp) / "brief.pdf"
+        command = [str(kaplan), "brief", "plans/anshan-special-steel.yaml", "mtg-tech-defense"]
+        command += ["--today", TODAY, "--out", str(out)]
+
+        def once() -> None:
+            subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+        seconds = best_of(repeat, once)
+    verdict = "ok" if seconds <= TARGET_BRIEF_S else "MISSED"
+    print(
+        f"kaplan brief (one meeting, whole process): {seconds:.2f} s, target ≤ {TARGET_BRIEF_S:g} s: {verdict}"
+    )
+    return verdict == "ok"
 
 
 def bench_check(args: argparse.Namespace) -> bool:

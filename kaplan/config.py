@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -18,6 +18,9 @@ from kaplan.plan.yaml12 import LineMap, read_yaml
 
 CONFIG_NAME = "kaplan.yaml"
 RuleLevel = Literal["off", "info", "warning", "error"]
+# The archival and accessibility variants kaplan offers; without one, PDFs are tagged and claim no standard.
+PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
+PDF_VARIANTS: tuple[str, ...] = get_args(PdfVariant)
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 MAX_FONT_LENGTH = 100
 # A family name: words of letters (any script), digits, '_', '.', '-', one or more spaces apart.
@@ -89,6 +92,11 @@ class Config(_Strict):
     brand: Brand = Field(default_factory=Brand, description="Branding of every document.")
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict, description="Per-rule severity: off, info, warning or error."
+    )
+    pdf_variant: PdfVariant | None = Field(
+        None,
+        description="PDF standard every PDF follows: pdf/a-3b (archival) or pdf/ua-1 (accessible); "
+        "without it PDFs are tagged and claim no standard.",
     )
 
 

@@ -58,3 +58,21 @@ def test_unknown_rule_names_get_a_did_you_mean(tmp_path: Path) -> None:
 def test_audiences_are_the_plans_audiences() -> None:
     assert set(AUDIENCES) == {"private", "internal", "external"}
     assert Config(audience="external").audience == "external"
+
+
+def test_pdf_variant_is_optional_and_takes_the_offered_standards(tmp_path: Path) -> None:
+    assert Config().pdf_variant is None
+    (tmp_path / "kaplan.yaml").write_text("pdf_variant: pdf/a-3b\n", encoding="utf-8")
+    workspace = load_workspace(tmp_path)
+    assert workspace.findings == []
+    assert workspace.config.pdf_variant == "pdf/a-3b"
+    assert Config(pdf_variant="pdf/ua-1").pdf_variant == "pdf/ua-1"
+
+
+def test_a_bad_pdf_variant_is_a_finding_at_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "kaplan.yaml").write_text("title: X\npdf_variant: pdf/a-1b\n", encoding="utf-8")
+    workspace = load_workspace(tmp_path)
+    (finding,) = workspace.findings
+    assert (finding.line, finding.column, finding.path, finding.code) == (2, 14, "pdf_variant", "schema")
+    assert "pdf/a-3b" in finding.message
+    assert workspace.config.pdf_variant is None

@@ -351,6 +351,8 @@ def test_every_byte_of_a_build_shows_only_what_the_audience_may_see(
     build_in(root, "--out", str(out), "--audience", audience)
     found = scan(out)
     assert leaks(found, s, audience) == []
+    # The meetings are upcoming: each one the audience may see has its own briefing, scanned too.
+    assert [n for n in found if re.fullmatch(r"accounts/sentinel\.[a-z0-9-]+\.brief\.pdf", n)]
     seen = seen_paths(found, s)
     # Positive controls: what each audience must still be shown.
     shown = {"account.name", "people[].name", "account.units[].name", "account.units[].location"}

@@ -2,12 +2,12 @@
 
 :mod:`~kaplan.cli.base` holds the group and its one error handler; each module next to it adds a
 family of commands: :mod:`~kaplan.cli.plans` (check, rules, schema, new), :mod:`~kaplan.cli.build`
-(build, serve) and :mod:`~kaplan.cli.repo` (init, diff, doctor).
+(build, serve), :mod:`~kaplan.cli.brief` (brief) and :mod:`~kaplan.cli.repo` (init, diff, doctor).
 """
 
 from __future__ import annotations
 
-from kaplan.cli import build, plans, repo
+from kaplan.cli import brief, build, plans, repo
 from kaplan.cli.base import KaplanCommand, KaplanGroup, _echo_config_findings, _workspace, main
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "KaplanGroup",
     "_echo_config_findings",
     "_workspace",
+    "brief",
     "build",
     "main",
     "plans",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 import tempfile
@@ -13,7 +14,7 @@ import click
 
 from kaplan.cli.base import _audience, _echo_config_findings, _today, _workspace, main
 from kaplan.coach.check import find_plan_files, parse_today
-from kaplan.config import check_out_folder
+from kaplan.config import PDF_VARIANTS, PdfVariant, Workspace, check_out_folder
 from kaplan.errors import KaplanError, UsageError
 from kaplan.plan.audience import Audience
 from kaplan.site.build import build_site
@@ -38,6 +39,12 @@ from kaplan.site.tasks import BuildOptions, PlanResult, parse_shard
     "--jobs", "-j", type=click.IntRange(min=1), help="Plans rendered in parallel (default: number of cores)."
 )
 @click.option("--shard", metavar="K/N", help="Build only the K-th of N shares of the PDFs (for a CI matrix).")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="PDF standard of every PDF: pdf/a-3b (archival) or pdf/ua-1 (default from kaplan.yaml, else "
+    "tagged PDF claiming none).",
+)
 @_today(help="Pin today's date (default: KAPLAN_TODAY or the real date).")
 def build(
     paths: Sequence[str],
@@ -49,6 +56,7 @@ def build(
     audience: Audience | None,
     jobs: int | None,
     shard: str | None,
+    pdf_variant: PdfVariant | None,
     today: str | None,
 ) -> None:
     """Build dossiers (HTML, PDF), meeting briefings and the plan site.
@@ -59,10 +67,12 @@ def build(
       kaplan build                                  # every plan and the site into build/
       kaplan build plans/anshan-special-steel.yaml --audience private --no-brief
       kaplan build --shard 2/4 --no-html --no-site  # one runner of a CI matrix of four
+      kaplan build --pdf-variant pdf/a-3b           # archival PDFs (PDF/A-3b) for signed plans
     """
     workspace = _workspace()
     if _echo_config_findings(workspace):
         sys.exit(1)
+    workspace = _with_pdf_variant(workspace, pdf_variant)
     options = BuildOptions(
         out=(out or workspace.resolve(workspace.config.out)).resolve(),
         html=html,
@@ -83,6 +93,13 @@ def build(
     site_note = f"; site: {where}/index.html" if options.site else ""
     click.echo(f"{report.summary()} — {where}{site_note}", err=True)
     sys.exit(1 if report.failed else 0)
+
+
+def _with_pdf_variant(workspace: Workspace, variant: PdfVariant | None) -> Workspace:
+    """The workspace with ``--pdf-variant`` in place of kaplan.yaml's ``pdf_variant``, when given."""
+    if variant is None:
+        return workspace
+    return dataclasses.replace(workspace, config=workspace.config.model_copy(update={"pdf_variant": variant}))
 
 
 def _parse_shard(shard: str | None) -> tuple[int, int] | None:

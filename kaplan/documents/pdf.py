@@ -1,13 +1,15 @@
-"""HTML → PDF with WeasyPrint, reading nothing but the theme's own files and ``data:`` URIs."""
+"""HTML → tagged PDF with WeasyPrint, reading nothing but the theme's own files and ``data:`` URIs."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from kaplan.config import PdfVariant
 from kaplan.documents.theme import MAX_THEME_BYTES, Theme, ThemeError
 from kaplan.files import NotReadable, read_regular
 
@@ -116,15 +118,68 @@ def _subset_fallback() -> None:
     font_class._harfbuzz_subset = subset
 
 
+@functools.cache
+def _metadata_class() -> type[Any]:
+    from xml.etree.ElementTree import SubElement, fromstring, tostring
+
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+    class LanguageMetadata(DocumentMetadata):  # type: ignore[misc]
+        """WeasyPrint's XMP, plus the document's language as ``dc:language`` (it writes only ``/Lang``)."""
+
+        def generate_rdf_metadata(self, variant: Any, version: Any, conformance: Any) -> bytes:
+            rdf: bytes = super().generate_rdf_metadata(variant, version, conformance)
+            if not self.lang:
+                return rdf
+            tree = fromstring(rdf)
+            description = SubElement(tree, f"{{{NS['rdf']}}}Description", {f"{{{NS['rdf']}}}about": ""})
+            bag = SubElement(SubElement(description, f"{{{NS['dc']}}}language"), f"{{{NS['rdf']}}}Bag")
+            SubElement(bag, f"{{{NS['rdf']}}}li").text = self.lang
+            with_language: bytes = tostring(tree, encoding="utf-8")
+            return with_language
+
+    return LanguageMetadata
+
+
+def _with_language(metadata: Any) -> Any:
+    """The same metadata, as a :func:`_metadata_class` that also writes ``dc:language``."""
+    cls = _metadata_class()
+    copy = object.__new__(cls)
+    copy.__dict__.update(vars(metadata))
+    return copy
+
+
+def _add_xmp(document: Any, pdf: Any) -> None:
+    """Write the XMP stream WeasyPrint writes only for a PDF variant (a finisher of ``write_pdf``).
+
+    Uncompressed, as XMP recommends, so that tools that do not read PDF still find the packet.
+    """
+    document.metadata.include_in_pdf(pdf, None, None, None, compress=False)
+
+
+def pdf_options(variant: PdfVariant | None) -> dict[str, Any]:
+    """The WeasyPrint options of every PDF kaplan writes (``bench/pdf.py`` gives bare WeasyPrint the same)."""
+    # Tagged always: pdf/a-3b would not tag by itself. No attachments: a document names none kaplan wants.
+    return {"presentational_hints": False, "attachments": [], "pdf_tags": True, "pdf_variant": variant}
+
+
 def render_pdf(html: str, theme: Theme) -> bytes:
-    """The PDF bytes of an HTML document whose resources are the files of ``theme``."""
+    """The tagged PDF bytes of an HTML document whose resources are the files of ``theme``.
+
+    Its XMP metadata repeats the title, author, subject and language of the HTML; ``theme.pdf_variant``
+    adds that standard's identification (and, for PDF/A, an sRGB output intent). No clock is read:
+    the same HTML gives the same bytes.
+    """
     from weasyprint import HTML
 
     _quiet_known_noise()
     _subset_fallback()
     fetcher = _fetcher_class()(theme)
     base = theme.folders[0].resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-    pdf = document.write_pdf(presentational_hints=False, attachments=[])
+    options = pdf_options(theme.pdf_variant)
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**options)
+    document.metadata = _with_language(document.metadata)
+    finisher = None if theme.pdf_variant else _add_xmp  # a variant writes its own XMP
+    pdf = document.write_pdf(finisher=finisher, **options)
     assert isinstance(pdf, bytes)
     return pdf

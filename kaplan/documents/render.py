@@ -6,6 +6,7 @@ from typing import Any
 
 import jinja2
 
+from kaplan.documents.briefing import MeetingBriefing, people_to_handle
 from kaplan.documents.theme import ThemeError
 from kaplan.documents.views import DocumentView
 
@@ -54,5 +55,12 @@ def render_dossier(view: DocumentView, env: jinja2.Environment) -> str:
 
 
 def render_brief(view: DocumentView, env: jinja2.Environment) -> str:
-    """The meeting briefing's HTML (source of ``ID.brief.pdf``)."""
-    return render_template(env, "brief.html", v=view, L=view.labels)
+    """The general briefing's HTML (source of ``ID.brief.pdf``)."""
+    # Who needs handling: a key person gets the line in place, the others a section of their own.
+    handle = {h.person.id: h for h in people_to_handle(view)} if view.shows_assessments else {}
+    return render_template(env, "brief.html", v=view, L=view.labels, handle=handle)
+
+
+def render_meeting_brief(view: DocumentView, briefing: MeetingBriefing, env: jinja2.Environment) -> str:
+    """One meeting's briefing as HTML (source of ``ID.MEETING.brief.pdf``)."""
+    return render_template(env, "meeting.html", v=view, b=briefing, L=view.labels)

@@ -15,7 +15,7 @@ import jinja2
 import jinja2.sandbox
 from jinja2.loaders import split_template_path
 
-from kaplan.config import Workspace, font_families
+from kaplan.config import PdfVariant, Workspace, font_families
 from kaplan.documents.markdown import render_markdown
 from kaplan.errors import KaplanError, UsageError
 from kaplan.files import NotReadable, read_regular
@@ -55,9 +55,11 @@ class Theme:
 
     The whole override mechanism: a repository's file replaces the built-in file of the same name.
     Templates, the PDF's stylesheets and fonts, and the site's assets are all found by :meth:`find`.
+    ``pdf_variant`` is the PDF standard its PDFs follow (kaplan.yaml's ``pdf_variant``); None: tagged only.
     """
 
     folders: tuple[Path, ...]
+    pdf_variant: PdfVariant | None = None
 
     @classmethod
     def of(cls, project: Workspace) -> Theme:
@@ -71,8 +73,9 @@ class Theme:
         except UsageError as exc:
             raise ThemeFolderError(str(exc)) from None
         builtin = builtin_folder().resolve()
+        variant = project.config.pdf_variant
         if not override.is_dir() or override == builtin:
-            return cls((builtin,))
+            return cls((builtin,), variant)
         held = (
             ("the plans folder", project.resolve(project.config.plans)),
             ("kaplan.yaml", project.config_file),
@@ -84,7 +87,7 @@ class Theme:
                     "read it; name a folder of templates only, such as templates"
                 )
         folder_files(override)  # a folder too big to be a theme fails here, before anything reads it
-        return cls((override, builtin))
+        return cls((override, builtin), variant)
 
     @classmethod
     def builtin(cls) -> Theme:

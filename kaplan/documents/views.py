@@ -18,6 +18,7 @@ from kaplan.coach.health import Health
 from kaplan.config import Brand, Workspace
 from kaplan.documents.account import WhitespaceGrid, unit_tree
 from kaplan.documents.labels import chinese_amount, enum_label, month_label, stage_label, trim_number, word
+from kaplan.documents.page import AccountPage, build_account_page
 from kaplan.documents.theme import ThemeError, resolves_inside
 from kaplan.files import NotReadable, read_regular
 from kaplan.plan.audience import Filtered, shows_assessments
@@ -164,6 +165,13 @@ class DocumentView:
     def shows_assessments(self) -> bool:
         """False for the external audience."""
         return shows_assessments(self.audience)
+
+    @cached_property
+    def page(self) -> AccountPage:
+        """The account on a page, which opens the dossier."""
+        return build_account_page(
+            self.plan, self.today, self.currency, self.findings, self.health, self.locale
+        )
 
     @cached_property
     def people_by_id(self) -> dict[str, Person]:

@@ -34,11 +34,13 @@ from kaplan.site.cache import (
 )
 from kaplan.site.pages import AccountSummary, write_site
 from kaplan.site.tasks import (
+    MEETINGS,
     BuildOptions,
     PlanResult,
     PlanTask,
     account_dir,
     edition,
+    is_meeting_output,
     make_task,
     run_tasks,
 )
@@ -91,9 +93,16 @@ def plan_tasks(
     """What each plan needs built, and what the cache recorded of each (``index``: copies of records)."""
     brand = project.config.brand
     logo = [project.resolve(brand.logo)] if brand.logo else []
-    context = context_hash(project.file, theme.files(), [options.audience, options.today.isoformat()], logo)
+    # The PDF variant is a key too: `--pdf-variant` changes the PDFs without changing kaplan.yaml.
+    extra = [options.audience, options.today.isoformat(), theme.pdf_variant or "tagged"]
+    context = context_hash(project.file, theme.files(), extra, logo)
     # Account pages show their git history: a commit that changes a plan changes its page.
-    blobs = head_blobs(project.root, project.resolve(project.config.plans)) if options.site else {}
+    # Meeting briefings say what changed since the last meeting: from the history too.
+    blobs = (
+        head_blobs(project.root, project.resolve(project.config.plans))
+        if options.site or options.brief
+        else {}
+    )
     accounts = account_dir(options.out)
     tasks, records = [], {}
     for path, shown in files:
@@ -189,6 +198,7 @@ def _tidy_accounts(
     """
     accounts = account_dir(options.out)
     kept = {t.ident: t.kept for t in tasks}
+    meetings = {t.ident: t.keys.get(MEETINGS, "") for t in tasks}
     staying: dict[str, dict[str, Any]] = {}
     others: list[AccountSummary] = []
     built = {r.ident: r for r in results}
@@ -196,7 +206,7 @@ def _tidy_accounts(
         result = built.get(ident)
         if result is None and complete:
             continue  # the plan's file is gone
-        record = _staying(accounts, ident, result, records, kept, options, others)
+        record = _staying(accounts, ident, result, records, (kept, meetings), options, others)
         if record is not None:
             staying[ident] = record
     keep = {record_path(accounts, i).name for i in staying}
@@ -215,7 +225,7 @@ def _staying(
     ident: str,
     result: PlanResult | None,
     records: dict[str, PlanRecord],
-    kept: dict[str, dict[str, Output]],
+    kept: tuple[dict[str, dict[str, Output]], dict[str, str]],
     options: BuildOptions,
     others: list[AccountSummary],
 ) -> dict[str, Any] | None:
@@ -224,7 +234,8 @@ def _staying(
         if result.record is not None:
             return result.record
         # Up to date: its record, less any output that is no longer current.
-        return replace(records[ident], outputs=kept[ident]).to_json()
+        outputs, meetings = kept
+        return replace(records[ident], outputs=outputs[ident], meetings=meetings[ident]).to_json()
     record = _verified(accounts, ident, options, others if result is None else None)
     return record.to_json() if record.outputs else None
 
@@ -255,6 +266,10 @@ def _verified(
         s: o for s, o in record.outputs.items() if trusted(accounts / f"{ident}{s}", o, options.audience)
     }
     if verified and verified != record.outputs:
+        # A meeting briefing dropped: the ones left are no longer the whole set of their key.
+        record.meetings = (
+            record.meetings if set(verified) >= {s for s in record.outputs if is_meeting_output(s)} else ""
+        )
         write_atomic(record_path(accounts, ident), plan_record_json(replace(record, outputs=verified)))
     record.outputs = verified
     summary = _cached_summary(record.summary) if record.view == edition(options) else None

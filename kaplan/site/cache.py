@@ -134,6 +134,7 @@ class PlanRecord:
     summary: dict[str, Any] | None = None
     summary_key: str = ""
     view: str = ""  # the audience and day the summary was made for
+    meetings: str = ""  # the key of the meeting briefings, when those recorded are all that key makes
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON."""
@@ -144,6 +145,7 @@ class PlanRecord:
             "summary": self.summary,
             "summary_key": self.summary_key,
             "view": self.view,
+            "meetings": self.meetings,
         }
 
 
@@ -180,13 +182,14 @@ def _record_from_json(data: Any, ident: str) -> PlanRecord:
         if isinstance(suffix, str) and SUFFIX.fullmatch(suffix) and output is not None:
             outputs[suffix] = output
     summary = data.get("summary")
-    summary_key, view = data.get("summary_key"), data.get("view")
+    summary_key, view, meetings = data.get("summary_key"), data.get("view"), data.get("meetings")
     return PlanRecord(
         ident,
         outputs,
         summary if isinstance(summary, dict) else None,
         summary_key if isinstance(summary_key, str) else "",
         view if isinstance(view, str) else "",
+        meetings if isinstance(meetings, str) else "",
     )
 
 

@@ -14,9 +14,16 @@ from markupsafe import Markup
 
 from kaplan.coach.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Workspace
+from kaplan.documents.briefing import (
+    MeetingBriefing,
+    briefed_meetings,
+    build_briefing,
+    last_met,
+    meeting_suffix,
+)
 from kaplan.documents.charts import figures as charts
 from kaplan.documents.pdf import render_pdf
-from kaplan.documents.render import render_brief, render_dossier
+from kaplan.documents.render import render_brief, render_dossier, render_meeting_brief
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Charts, DocumentView, Links, build_view
 from kaplan.files import write_atomic, write_together
@@ -39,7 +46,11 @@ from kaplan.site.cache import (
 from kaplan.site.pages import AccountSummary, summarize
 
 HISTORY_COMMITS = 10
-SUFFIXES = (".html", ".pdf", ".brief.pdf")
+# The briefings of a plan's meetings dated today or later (``ID.MEETING.brief.pdf``), as one entry:
+# which meetings there are is known only once the plan is read.
+MEETINGS = ".meetings"
+SUFFIXES = (".html", ".pdf", ".brief.pdf", MEETINGS)
+MAX_CHANGE_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -106,8 +117,19 @@ def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
     )
 
 
-def render_outputs(view: DocumentView, project: Workspace, suffixes: Sequence[str]) -> dict[str, bytes | str]:
-    """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf), rendered in memory."""
+def is_meeting_output(suffix: str) -> bool:
+    """Whether an output suffix is a meeting's briefing (``.MEETING.brief.pdf``)."""
+    return suffix.endswith(".brief.pdf") and suffix != ".brief.pdf"
+
+
+def render_outputs(
+    view: DocumentView,
+    project: Workspace,
+    suffixes: Sequence[str],
+    briefings: Sequence[MeetingBriefing] = (),
+) -> dict[str, bytes | str]:
+    """The outputs of one plan named by their suffixes (.html, .pdf, .brief.pdf, then one
+    .MEETING.brief.pdf per briefing), rendered in memory."""
     theme = Theme.of(project)
     env = theme.env
     dossier = render_dossier(view, env)
@@ -118,6 +140,10 @@ def render_outputs(view: DocumentView, project: Workspace, suffixes: Sequence[st
         outputs[".pdf"] = render_pdf(dossier, theme)
     if ".brief.pdf" in suffixes:
         outputs[".brief.pdf"] = render_pdf(render_brief(view, env), theme)
+    for briefing in briefings:
+        outputs[meeting_suffix(briefing.meeting.id)] = render_pdf(
+            render_meeting_brief(view, briefing, env), theme
+        )
     return outputs
 
 
@@ -176,6 +202,28 @@ def dossier_view(
     return view
 
 
+def meeting_changes(entries: Sequence[HistoryEntry], since: dt.date | None) -> list[str]:
+    """What changed in the plan from ``since`` on (all the recent history without it), newest first."""
+    lines: list[str] = []
+    for entry in entries:
+        if since is not None and entry.date < since.isoformat():
+            continue
+        lines.extend(c.message for c in entry.changes if c.message not in lines)
+    return lines[:MAX_CHANGE_LINES]
+
+
+def meeting_briefings(
+    view: DocumentView, path: Path, project: Workspace, audience: Audience, now: Plan
+) -> list[MeetingBriefing]:
+    """The briefing of each meeting of the view dated today or later, with what changed since the
+    last meeting or contact with its attendees (from git; nothing without it)."""
+    meetings = briefed_meetings(view.plan, view.today)
+    if not meetings:
+        return []
+    entries = view.history or recent_history(path, project, audience, view.locale, now)
+    return [build_briefing(view, m, meeting_changes(entries, last_met(view.plan, m))) for m in meetings]
+
+
 def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> PlanResult:
     """Check one plan and, if it is valid, write the outputs the task asks for and their record.
 
@@ -194,20 +242,29 @@ def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> Pla
         outputs: dict[str, bytes | str] = {}
         if task.suffixes:
             view = dossier_view(task, checked, filtered, project, options)
-            outputs = render_outputs(view, project, task.suffixes)
+            briefings: list[MeetingBriefing] = []
+            if MEETINGS in task.suffixes:
+                briefings = meeting_briefings(view, task.path, project, options.audience, plan)
+            outputs = render_outputs(view, project, task.suffixes, briefings)
     except ThemeError as exc:
         result.error = str(exc)
         return result
-    record = PlanRecord(task.ident, dict(task.kept), result.summary.to_json(), task.summary_key, task.view)
+    record = PlanRecord(
+        task.ident,
+        dict(task.kept),
+        result.summary.to_json(),
+        task.summary_key,
+        task.view,
+        task.keys.get(MEETINGS, ""),
+    )
     files = {output_path(options.out, task.ident, suffix): data for suffix, data in outputs.items()}
     try:
         # The record comes last: until it is written, the old one vouches for none of the new bytes.
         result.written = write_together(files)
         for (suffix, data), path in zip(outputs.items(), result.written, strict=True):
             digest = digest_of(data)
-            record.outputs[suffix] = Output(
-                task.keys.get(suffix, ""), options.audience, digest, file_identity(path)
-            )
+            key = task.keys.get(MEETINGS if is_meeting_output(suffix) else suffix, "")
+            record.outputs[suffix] = Output(key, options.audience, digest, file_identity(path))
         write_atomic(record_path(account_dir(options.out), task.ident), plan_record_json(record))
     except OSError as exc:
         result.error = f"cannot write to {account_dir(options.out)}: {exc.strerror or exc}"
@@ -265,7 +322,13 @@ def in_shard(ident: str, shard: tuple[int, int] | None) -> bool:
 def wanted_suffixes(ident: str, options: BuildOptions) -> tuple[str, ...]:
     """The outputs a build asks of a plan (PDFs only in the plan's shard)."""
     here = in_shard(ident, options.shard)
-    wanted = ((".html", options.html), (".pdf", options.pdf and here), (".brief.pdf", options.brief and here))
+    brief = options.brief and here
+    wanted = (
+        (".html", options.html),
+        (".pdf", options.pdf and here),
+        (".brief.pdf", brief),
+        (MEETINGS, brief),
+    )
     return tuple(suffix for suffix, on in wanted if on)
 
 
@@ -276,6 +339,19 @@ def _links(ident: str, options: BuildOptions, have: set[str]) -> Links:
         brief=f"{ident}.brief.pdf" if ".brief.pdf" in have else None,
         page=f"accounts/{ident}.html" if ".html" in have else None,
     )
+
+
+def _meetings_current(record: PlanRecord, accounts: Path, audience: Audience, key: str) -> bool:
+    """Whether the record's meeting briefings are the whole set made from ``key``, all still there."""
+    briefs = {s: o for s, o in record.outputs.items() if is_meeting_output(s)}
+    return record.meetings == key and all(
+        trusted(accounts / f"{record.ident}{s}", o, audience, key) for s, o in briefs.items()
+    )
+
+
+def _kept(record: PlanRecord, fresh: set[str]) -> dict[str, Output]:
+    """The recorded outputs that stay as they are: the fresh ones, meeting briefings as one."""
+    return {s: o for s, o in record.outputs.items() if (MEETINGS if is_meeting_output(s) else s) in fresh}
 
 
 def make_task(
@@ -307,7 +383,10 @@ def make_task(
         )
 
     keys = {s: key(s) for s in (".pdf", ".brief.pdf")}
-    fresh = {s for s in keys if current(s)}
+    keys[MEETINGS] = key(MEETINGS, history)  # "what changed" comes from the plan's git history
+    fresh = {s for s in (".pdf", ".brief.pdf") if current(s)}
+    if context and _meetings_current(record, accounts, options.audience, keys[MEETINGS]):
+        fresh.add(MEETINGS)
     have = {s for s in keys if s in wanted} | fresh
     # The page's key depends on its links, and so on which PDFs it will have.
     keys[".html"] = key(".html", repr(_links(ident, options, have | {".html"})), history)
@@ -321,7 +400,7 @@ def make_task(
         tuple(s for s in SUFFIXES if s in wanted and s not in fresh),
         links,
         keys={s: keys[s] for s in have},
-        kept={s: record.outputs[s] for s in fresh},
+        kept=_kept(record, fresh),
         summary_key=key("summary", repr(links)),
         view=edition(options),
     )

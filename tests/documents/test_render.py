@@ -872,3 +872,71 @@ def test_the_new_fields_are_escaped_or_sanitised(tmp_path: Path) -> None:
     assert "onerror" not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # the plain strings, escaped
     assert "<strong>Strong</strong>" in html  # Markdown still renders
+
+
+# --- the account on a page ------------------------------------------------------------------------
+
+
+def account_page_of(html: str) -> str:
+    start = html.index('<section class="account-page">')
+    return html[start : html.index("</section>", start)]
+
+
+PAGE_PLAN: dict[str, Any] = {
+    "partnership": {
+        "level": {"now": 2, "target": 4, "by": "2027-12-31"},
+        "wallet": {"ours": 300000, "total": 1200000},
+    },
+    "objectives": [
+        {
+            "id": "o-share",
+            "statement": "Reach a third of their spend",
+            "kind": "share",
+            "measure": {"baseline": 10, "current": 25, "target": 33, "unit": "%"},
+            "due": "2027-12-31",
+        }
+    ],
+    "contracts": [{"id": "k-supply", "name": "Supply agreement", "end": "2027-03-31"}],
+    "meetings": [
+        {"id": "m-old", "title": "Old review", "on": "2026-10-01"},
+        {"id": "m-next", "title": "Tech review", "on": "2026-12-05"},
+    ],
+    "risks": [
+        {"id": "r-low", "statement": "Minor slip", "likelihood": "low", "impact": "low"},
+        {"id": "r-big", "statement": "Price war", "likelihood": "high", "impact": "high"},
+    ],
+}
+
+
+def test_account_page_shows_the_account_at_a_glance(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    page = account_page_of(render(tmp_path, make_plan(**PAGE_PLAN)))
+    expected = [
+        "Test Steel",
+        "Line upgrade",  # the open project
+        "CNY 1,200,000",  # its value
+        "CNY 480,000",  # its forecast: 1,200,000 × 40% (the stage-4 default)
+        "25%",  # share of wallet now: 300,000 / 1,200,000
+        "33%",  # the target, from the objective of kind share
+        "Reach a third of their spend",
+        "Tech review",  # a meeting ahead
+        "Supply agreement",  # a contract's end
+        "Zhao decides",  # the crux, one line
+        'class="rag',  # health
+    ]
+    assert [text for text in expected if text not in page] == []
+    assert "Old review" not in page  # dates from today on only
+    assert "2026-12-10" not in page  # an action's due date is not one of the dates
+    assert page.index("Price war") < page.index("Minor slip")  # risks by likelihood × impact
+
+
+def test_account_page_of_the_external_edition_holds_no_assessments(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    path, project = make_repo(tmp_path, make_plan(**PAGE_PLAN))
+    html = render_dossier(view_of(path, project, "external"), Theme.of(project).new_env())
+    page = account_page_of(html)
+    assert 'class="rag' not in page
+    assert word("ap_top_findings", "en") not in page
+    assert word("forecast", "en") not in page

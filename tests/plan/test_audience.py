@@ -445,7 +445,7 @@ def render_html(
     result = build_one(path, path.name, project, options)
     assert result.ok, (result.error, [f.text() for f in result.findings if f.structural])
     dossier = (out / "accounts" / f"{path.stem}.html").read_text(encoding="utf-8")
-    assert len(handed) == 2
+    assert len(handed) >= 2  # the dossier, the briefing, then one briefing per meeting to come
     assert handed[0] == dossier, "the PDF is made from the same HTML as the page"
     return Rendered(dossier, handed[1])
 
@@ -564,10 +564,10 @@ def test_references_to_dropped_things_render_as_nothing(rendered: dict[str, Rend
     step = re.search(r'<ol class="steps"><li><b>Technical review</b>(.*?)</li>', html)
     assert step is not None
     assert step.group(1) == ""
-    action = re.search(r"<td>SENTINEL-KEEPACTION(.*?)</td>\s*<td>(.*?)</td>", html, re.S)
+    action = re.search(r"<td>SENTINEL-KEEPACTION(.*?)</td>\s*<td[^>]*>(.*?)</td>", html, re.S)
     assert action is not None
     assert action.group(1) == ""  # neither the private person nor the private project
-    owned = re.search(r"<td>Call back</td>\s*<td>(.*?)</td>", html, re.S)
+    owned = re.search(r"<td>Call back</td>\s*<td[^>]*>(.*?)</td>", html, re.S)
     assert owned is not None
     assert owned.group(1) == ""  # the private team member who owns it
 
@@ -601,7 +601,7 @@ def test_external_has_no_findings_and_no_health(rendered: dict[str, Rendered]) -
 def test_private_and_internal_show_health_and_findings(rendered: dict[str, Rendered]) -> None:
     for audience in ("private", "internal"):
         html = rendered[audience].dossier
-        assert '<div class="cover-health">' in html
+        assert '<div class="ap-health">' in html  # the account on a page
         assert '<span class="rag ' in html
         assert '<span class="rag ' in rendered[audience].brief
         assert _finding_codes(html)
