@@ -15,6 +15,8 @@ References to something dropped are removed with it, so nothing renders a droppe
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -134,13 +136,29 @@ def for_audience(plan: Plan, audience: Audience, now: Plan | None = None) -> Fil
 
 
 def _texts(item: BaseModel) -> Iterator[str]:
-    """The plain text a finding could quote from an item: its names, titles, steps, statements…"""
-    for name in type(item).model_fields:
+    """The plain text a finding could quote from an item: its names, titles, steps, statements…
+
+    Only what the plan's author wrote: an enumeration's value (``open``, ``visit``) is a word every
+    message may use, and would hide unrelated findings.
+    """
+    for name in _free_text_fields(type(item)):
         value = getattr(item, name)
         for text in value if isinstance(value, list) else (value,):
-            # A word of one or two letters would hide unrelated findings.
+            # A word of one or two letters would hide unrelated findings too.
             if isinstance(text, str) and len(text.strip()) > 2:
                 yield text
+
+
+@functools.cache
+def _free_text_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model that hold free text (not an enumeration)."""
+    return tuple(n for n, f in model.model_fields.items() if not _is_enumeration(f.annotation))
+
+
+def _is_enumeration(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is Literal:
+        return True
+    return any(_is_enumeration(arg) for arg in typing.get_args(annotation))
 
 
 def _personal_paths(plan: Plan) -> list[str]:

@@ -166,3 +166,27 @@ def test_a_whitespace_cell_goes_with_the_private_competitor_that_holds_it(make_p
     seen = for_audience(plan, "internal").plan
     assert [(w.offering, w.competitor) for w in seen.whitespace] == [("Pumps", "rival")]
     Plan.model_validate(seen.model_dump(by_alias=True))  # still a valid plan
+
+
+def test_a_private_item_hides_findings_that_quote_its_text_but_not_its_enumerations(make_plan) -> None:
+    from kaplan.plan.findings import Finding
+
+    plan = plan_of(
+        make_plan,
+        actions=[
+            *BASE_PLAN["actions"],
+            {"id": "a-secret", "what": "Lunch with the rival's engineer", "status": "open", "private": True},
+        ],
+        log=[
+            {
+                "on": "2026-11-01",
+                "kind": "visit",
+                "summary": "Quiet visit to the rival plant",
+                "private": True,
+            }
+        ],
+    )
+    quoting = Finding("f", 1, 1, "objectives[0]", "x", "warning", "see “Lunch with the rival's engineer”")
+    unrelated = Finding("f", 1, 1, "objectives[0]", "x", "warning", "no open action moves it: plan a visit")
+    kept = for_audience(plan, "internal").findings([quoting, unrelated])
+    assert kept == [unrelated]
