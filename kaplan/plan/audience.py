@@ -359,7 +359,13 @@ def _prune_references(plan: Plan) -> Plan:
             allowed.add("us")
         plan = _prune(plan, pattern, allowed)
     # A whitespace cell held by a competitor or a project that was dropped goes with it.
-    cells = [w for w in plan.whitespace if getattr(w, w.state, True) is not None]
+    cells = [
+        w
+        for w in plan.whitespace
+        if not (
+            (w.state == "competitor" and w.competitor is None) or (w.state == "project" and w.project is None)
+        )
+    ]
     return _replace(plan, whitespace=cells)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaplan.plan.model import Action, Criterion, Locale, LogEntry, MoneyValue, Person, Plan, Project
+from kaplan.plan.model import Action, Criterion, Locale, LogEntry, MoneyValue, Plan, Project
 
 
 def is_overdue(action: Action | None, today: dt.date) -> bool:
@@ -45,14 +45,6 @@ def last_contacts(plan: Plan) -> dict[str, dt.date]:
             if pid not in latest or latest[pid] < entry.on:
                 latest[pid] = entry.on
     return latest
-
-
-def last_contact(person: Person, plan: Plan) -> dt.date | None:
-    """One person's last contact (see :func:`last_contacts`)."""
-    days = [e.on for e in plan.log if person.id in e.people]
-    if person.last_contact is not None:
-        days.append(person.last_contact)
-    return max(days, default=None)
 
 
 def log_status(entry: LogEntry) -> str | None:

@@ -794,7 +794,7 @@ def test_people_competitors_needs_and_installed_base_show_their_new_keys(v1_1_ht
 
 
 def test_last_contact_counts_the_log(v1_1_html: str) -> None:
-    """meaning.last_contact: Wu Lan has no `last_contact`, only a logged complaint."""
+    """meaning.last_contacts: Wu Lan has no `last_contact`, only a logged complaint."""
     people = section(v1_1_html, "people")
     wu = people[people.index('id="person-wu-buyer"') :]
     assert "Last contact: 2026-11-02" in text_of(wu[: wu.index('<div class="card person')])
