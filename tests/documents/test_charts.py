@@ -150,6 +150,28 @@ def test_power_map_shows_active_people_only_and_stacks_labels() -> None:
             assert abs(y1 - y2) >= 10 or abs(x1 - x2) >= 30  # no two labels on top of each other
 
 
+def test_a_crowded_cell_lists_its_first_names_and_how_many_more() -> None:
+    def crowd(n: int) -> Plan:
+        return plan_of([person(f"p{i}", f"Person Number {i}", "x") for i in range(n)])  # nobody assessed
+
+    root = parse(power_map(crowd(80), "en"))
+    names = [t for t in ("".join(e.itertext()) for e in root.iter(f"{SVG}text")) if t.startswith("Person")]
+    more = [t for t in ("".join(e.itertext()) for e in root.iter(f"{SVG}text")) if t.endswith("more")]
+    assert 1 <= len(names) < 40
+    assert more == [f"+{80 - len(names)} more"]
+    assert names == [f"Person Number {i}" for i in range(len(names))]  # the first, in the plan's order
+
+    # The map keeps the size of a map: as tall as one of a dozen people, not a column of eighty.
+    def height(svg: str) -> float:
+        return float(parse(svg).get("viewBox", "").split()[3])
+
+    assert height(power_map(crowd(80), "en")) < 1.5 * height(power_map(crowd(12), "en"))
+    assert any(t.startswith("另 ") and t.endswith(" 人") for t in texts(power_map(crowd(80), "zh")))
+    assert not any(
+        t.endswith("more") for t in texts(power_map(crowd(5), "en"))
+    )  # five fit: all five, nothing more
+
+
 def test_power_map_drops_an_empty_unknown_row_and_column() -> None:
     full = texts(power_map(zh_plan(), "en"))  # 孙丽: influence and support unknown
     assert full.count("Unknown") == 2

@@ -51,6 +51,7 @@ PM_DOT = 10.0
 PM_LINE_H = 12.0  # one entry
 PM_WRAP_H = 10.0  # the second line of a long name
 PM_HEAD_H = 24.0
+PM_MAX_LINES = 8  # a cell lists this many lines of names at most, the last saying how many more
 PM_AXIS_W = 14.0
 
 Entry = tuple[str, list[str]]  # a name as given, and as drawn on one or two lines
@@ -107,9 +108,14 @@ class _PowerGrid:
             for k0, sub_h in zip(range(0, len(entries), per), self.lines_h(entries, per), strict=True):
                 for k in range(k0, min(k0 + per, len(entries))):
                     ex = self.col_x[i] + 4 + (k % per) * entry_w
+                    text, lines = entries[k]
+                    if k >= len(people_here):  # "+N more": no dot, muted
+                        body.append(
+                            _multiline(ex + PM_DOT, ey + 7.5, text, lines, PM_LABEL_PT, PM_WRAP_H, MUTED)
+                        )
+                        continue
                     fill = SUPPORT_FILL[people_here[k].support]
                     body.append(_circle(ex + 4, ey + 4.5, 3.4, fill, BORDER, 0.5))
-                    text, lines = entries[k]
                     body.append(_multiline(ex + PM_DOT, ey + 7.5, text, lines, PM_LABEL_PT, PM_WRAP_H, INK))
                 ey += sub_h
         return body
@@ -130,11 +136,19 @@ def _power_grid(
         col_x.append(x + (PM_SPLIT if s == "unknown" else 0.0))
         x += w + PM_GAP
     grid = _PowerGrid(supports, cells, col_x, widths, subcols)
-    # each name on one line if it fits its place in the cell, else on two
-    for (inf, s), ps in cells.items():
+    # each name on one line if it fits its place in the cell, else on two; a crowded cell (80 people
+    # nobody has assessed yet) shows its first names and how many more, so the map keeps its size
+    for (inf, s), ps in list(cells.items()):
         i = supports.index(s)
         room_name = (widths[i] - 8) / subcols[s] - PM_DOT - 2
-        grid.names[(inf, s)] = [(_clean(p.name), wrap(p.name, room_name, PM_LABEL_PT, 2)) for p in ps]
+        places = PM_MAX_LINES * subcols[s]
+        shown = ps if len(ps) <= places else ps[: places - 1]
+        cells[(inf, s)] = shown
+        entries = [(_clean(p.name), wrap(p.name, room_name, PM_LABEL_PT, 2)) for p in shown]
+        if len(shown) < len(ps):
+            more = _t("more_people", locale).format(n=len(ps) - len(shown))
+            entries.append((more, [more]))
+        grid.names[(inf, s)] = entries
     return grid
 
 

@@ -44,6 +44,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "org": ("组织架构", "Organisation chart"),
     "power": ("权力地图", "Power map"),
     "no_people": ("暂无人员", "No people yet"),
+    "more_people": ("另 {n} 人", "+{n} more"),
     "ladder": ("采购阶段", "Buying stages"),
     "current": ("当前", "Current"),
     "stage_of": ("阶段 {n}/8", "Stage {n} of 8"),
