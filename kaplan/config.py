@@ -10,10 +10,9 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kaplan.errors import UsageError
-from kaplan.plan.audience import Audience
+from kaplan.plan import Audience, Locale
 from kaplan.plan.findings import Finding
 from kaplan.plan.messages import did_you_mean, validation_findings
-from kaplan.plan.model import Locale
 from kaplan.plan.yaml12 import LineMap, read_yaml
 
 CONFIG_NAME = "kaplan.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaplan.config import Config, Workspace, load_workspace
-from kaplan.plan.audience import AUDIENCES
+from kaplan.plan import AUDIENCES
 
 
 def test_without_kaplan_yaml_the_defaults_apply(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from conftest import TODAY, build, run
 from pydantic import BaseModel
 from pypdf import PdfReader
 
-from kaplan.plan.audience import AUDIENCES, Audience
+from kaplan.plan import AUDIENCES, Audience
 from kaplan.plan.load import ANY, ID_SECTIONS, REF_FIELDS, load_plan
 from kaplan.plan.model import MoneyValue, Plan
 

@@ -8,10 +8,9 @@ from typing import Any
 import click
 
 from kaplan import __version__
-from kaplan.coach.rules import RULES
 from kaplan.config import Workspace, load_workspace
 from kaplan.errors import KaplanError, UsageError
-from kaplan.plan.audience import AUDIENCES
+from kaplan.plan import AUDIENCES
 
 
 class KaplanCommand(click.Command):
@@ -54,6 +53,8 @@ def _param_hint(ctx: click.Context, name: str | None) -> str | None:
 
 
 def _workspace() -> Workspace:
+    from kaplan.coach.rules import RULES  # the model and the coach: loaded by the commands that need them
+
     return load_workspace(rule_codes=tuple(RULES))
 
 

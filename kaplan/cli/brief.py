@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kaplan.cli.base import _audience, _echo_config_findings, _today, _workspace, main
-from kaplan.coach.check import check_plan, parse_today
 from kaplan.config import Workspace, check_out_folder
-from kaplan.documents.briefing import build_briefing, last_met, meeting_suffix
-from kaplan.documents.pdf import render_pdf
-from kaplan.documents.render import render_brief, render_meeting_brief
-from kaplan.documents.theme import Theme, ThemeError
-from kaplan.documents.views import build_view
 from kaplan.errors import KaplanError, UsageError
 from kaplan.files import write_atomic
-from kaplan.plan.audience import Audience, for_audience
-from kaplan.plan.load import plan_id
-from kaplan.plan.messages import did_you_mean
-from kaplan.site.tasks import meeting_changes, output_path, recent_history
+from kaplan.plan import Audience
+
+if TYPE_CHECKING:
+    from kaplan.documents.theme import Theme
 
 
 @main.command()
@@ -44,16 +40,26 @@ def brief(
       kaplan brief plans/anshan-special-steel.yaml mtg-tech-defense
       kaplan brief plans/anshan-special-steel.yaml --out ~/brief.pdf --audience private
     """
-    workspace = _workspace()
-    if _echo_config_findings(workspace):
-        sys.exit(1)
     if not Path(plan).is_file():
         raise UsageError(f"no such plan file: {plan}", param="plan")
-    if out_file is None:
-        check_out_folder(workspace, workspace.resolve(workspace.config.out))
-    written = write_brief(
-        Path(plan), plan, workspace, audience or workspace.config.audience, today, meeting, out_file
-    )
+    from kaplan.documents.pdf import WarmRenderer
+
+    with WarmRenderer() as renderer:  # first: WeasyPrint loads in a worker while this reads the plan
+        workspace = _workspace()
+        if _echo_config_findings(workspace):
+            sys.exit(1)
+        if out_file is None:
+            check_out_folder(workspace, workspace.resolve(workspace.config.out))
+        written = write_brief(
+            Path(plan),
+            plan,
+            workspace,
+            audience or workspace.config.audience,
+            today,
+            meeting,
+            out_file,
+            renderer.render,
+        )
     click.echo(written)
 
 
@@ -65,8 +71,23 @@ def write_brief(
     today_text: str | None,
     meeting_id: str | None,
     out_file: Path | None,
+    render_pdf: Callable[[str, Theme], bytes] | None = None,
 ) -> Path:
-    """Check the plan, render the briefing for ``audience`` and write it atomically; the path written."""
+    """Check the plan, render the briefing for ``audience`` and write it atomically; the path written.
+
+    ``render_pdf`` turns the HTML into PDF bytes (default :func:`kaplan.documents.pdf.render_pdf`).
+    """
+    from kaplan.coach.check import check_plan, parse_today
+    from kaplan.documents.briefing import build_briefing, last_met, meeting_suffix
+    from kaplan.documents.pdf import render_pdf as render_here
+    from kaplan.documents.render import render_brief, render_meeting_brief
+    from kaplan.documents.theme import Theme, ThemeError
+    from kaplan.documents.views import build_view
+    from kaplan.plan.audience import for_audience
+    from kaplan.plan.load import plan_id
+    from kaplan.plan.messages import did_you_mean
+    from kaplan.site.briefs import meeting_changes, output_path, recent_history
+
     today = parse_today(today_text)
     checked = check_plan(path, shown, project, today)
     plan = checked.loaded.plan
@@ -94,7 +115,7 @@ def write_brief(
             entries = recent_history(path, project, audience, view.locale, plan)
             briefing = build_briefing(view, chosen, meeting_changes(entries, last_met(view.plan, chosen)))
             html, suffix = render_meeting_brief(view, briefing, theme.env), meeting_suffix(meeting_id)
-        data = render_pdf(html, theme)
+        data = (render_pdf or render_here)(html, theme)
     except ThemeError as exc:
         raise KaplanError(str(exc)) from None
     target = out_file or output_path(project.resolve(project.config.out), ident, suffix)

@@ -9,16 +9,17 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kaplan.cli.base import _audience, _echo_config_findings, _today, _workspace, main
-from kaplan.coach.check import find_plan_files, parse_today
 from kaplan.config import PDF_VARIANTS, PdfVariant, Workspace, check_out_folder
 from kaplan.errors import KaplanError, UsageError
-from kaplan.plan.audience import Audience
-from kaplan.site.build import build_site
-from kaplan.site.tasks import BuildOptions, PlanResult, parse_shard
+from kaplan.plan import Audience
+
+if TYPE_CHECKING:  # the site's modules load Jinja, Markdown and the charts: only a build imports them
+    from kaplan.site.tasks import PlanResult
 
 
 @main.command()
@@ -72,6 +73,10 @@ def build(
     workspace = _workspace()
     if _echo_config_findings(workspace):
         sys.exit(1)
+    from kaplan.coach.check import find_plan_files, parse_today
+    from kaplan.site.build import build_site
+    from kaplan.site.tasks import BuildOptions
+
     workspace = _with_pdf_variant(workspace, pdf_variant)
     options = BuildOptions(
         out=(out or workspace.resolve(workspace.config.out)).resolve(),
@@ -104,6 +109,8 @@ def _with_pdf_variant(workspace: Workspace, variant: PdfVariant | None) -> Works
 
 def _parse_shard(shard: str | None) -> tuple[int, int] | None:
     """``--shard K/N``; a malformed one is a usage error."""
+    from kaplan.site.tasks import parse_shard
+
     try:
         return parse_shard(shard) if shard is not None else None
     except ValueError as exc:
@@ -184,6 +191,10 @@ def _preview_rebuild(out: Path, pdf: bool, audience: Audience | None) -> Callabl
     """What ``kaplan serve`` runs whenever a watched file changes: a whole build into ``out``."""
 
     def rebuild(changed: Sequence[Path]) -> str:
+        from kaplan.coach.check import find_plan_files, parse_today
+        from kaplan.site.build import build_site
+        from kaplan.site.tasks import BuildOptions
+
         fresh = _workspace()  # kaplan.yaml may be what changed
         if _echo_config_findings(fresh):
             raise KaplanError("kaplan.yaml has errors; kept the previous preview")

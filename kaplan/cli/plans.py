@@ -6,17 +6,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kaplan.cli.base import _echo_config_findings, _format, _today, _workspace, main
-from kaplan.coach.check import CheckedPlan, check_plan, find_plan_files, parse_today
-from kaplan.coach.rules import RULES
 from kaplan.errors import KaplanError
 from kaplan.files import write_atomic
-from kaplan.plan.findings import STRUCTURAL, Finding, count_by_severity, format_json
-from kaplan.plan.schema import plan_schema
-from kaplan.plan.starter import write_starter
+
+if TYPE_CHECKING:  # each command imports what it runs: `kaplan --help` loads no model, coach or renderer
+    from kaplan.coach.check import CheckedPlan
+    from kaplan.plan.findings import Finding
 
 
 @main.command()
@@ -32,6 +32,9 @@ def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> No
       kaplan check                      # every plan under plans/
       kaplan check plans/anshan-special-steel.yaml --format github
     """
+    from kaplan.coach.check import check_plan, find_plan_files, parse_today
+    from kaplan.plan.findings import count_by_severity, format_json
+
     workspace = _workspace()
     day = parse_today(today)
     files = find_plan_files(paths, workspace)
@@ -53,6 +56,8 @@ def check(paths: Sequence[str], fmt: str, strict: bool, today: str | None) -> No
 
 
 def _echo_text(config_findings: Sequence[Finding], results: Sequence[CheckedPlan]) -> None:
+    from kaplan.plan.findings import count_by_severity
+
     for f in config_findings:
         click.echo(f.text())
     for r in results:
@@ -86,6 +91,8 @@ def schema(out: Path | None) -> None:
     Example:
       kaplan schema --out schema/plan.schema.json
     """
+    from kaplan.plan.schema import plan_schema
+
     text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
@@ -112,6 +119,8 @@ def new(ident: str, name: str | None, locale: str | None) -> None:
     """
     workspace = _workspace()
     folder = workspace.resolve(workspace.config.plans)
+    from kaplan.plan.starter import write_starter
+
     path = write_starter(folder, ident, name, locale or workspace.config.locale)
     click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
 
@@ -126,6 +135,9 @@ def rules_command() -> None:
     """
     workspace = _workspace()
     levels = workspace.config.rules
+    from kaplan.coach.rules import RULES
+    from kaplan.plan.findings import STRUCTURAL
+
     width = max(len(c) for c in [*RULES, *STRUCTURAL])
     click.echo("Structural (always errors; they stop a plan from being built):")
     for code, meaning in STRUCTURAL.items():

@@ -9,11 +9,8 @@ from pathlib import Path
 import click
 
 from kaplan.cli.base import _audience, _echo_config_findings, _format, _today, _workspace, main
-from kaplan.coach.check import parse_today
-from kaplan.history.diff import compare_revisions
 from kaplan.history.report import FORMATS, format_report
-from kaplan.plan.audience import Audience
-from kaplan.site.scaffold import init_repository
+from kaplan.plan import Audience
 
 
 @main.command()
@@ -54,6 +51,9 @@ def diff_command(args: Sequence[str], fmt: str, today: str | None, audience: Aud
     # Markdown and JSON go to a pull request or a script: kaplan.yaml problems go to stderr.
     if _echo_config_findings(workspace, "text" if fmt == "text" else "json"):
         sys.exit(1)
+    from kaplan.coach.check import parse_today
+    from kaplan.history.diff import compare_revisions
+
     report = compare_revisions(args, workspace, parse_today(today), audience=audience or "internal")
     click.echo(format_report(report, fmt), nl=False)
     sys.exit(1 if report.failed else 0)
@@ -69,6 +69,9 @@ def init_command(folder: Path, locale: str) -> None:
     Example:
       kaplan init key-accounts --locale zh
     """
+    from kaplan.coach.check import parse_today
+    from kaplan.site.scaffold import init_repository
+
     written = init_repository(folder, locale, parse_today(None))
     for path in written:
         click.echo(f"wrote {path}")

@@ -7,6 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from kaplan.documents.pdf import load_weasyprint
+
 APT_FIX = (
     "apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 "
     "libharfbuzz-subset0 fonts-wqy-microhei"
@@ -46,6 +48,7 @@ class Check:
 def check_weasyprint() -> list[Check]:
     """WeasyPrint, Pango and HarfBuzz subsetting."""
     try:
+        load_weasyprint()  # the way kaplan loads it
         import weasyprint
         from weasyprint.text import ffi
     except (ImportError, OSError) as exc:

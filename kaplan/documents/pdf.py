@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import mimetypes
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from kaplan.config import PdfVariant
-from kaplan.documents.theme import MAX_THEME_BYTES, Theme, ThemeError
 from kaplan.files import NotReadable, read_regular
+
+if TYPE_CHECKING:  # at run time only inside functions: `kaplan brief` forks its worker before Jinja loads
+    from kaplan.config import PdfVariant
+    from kaplan.documents.theme import Theme
 
 
 class BlockedURL(ValueError):
@@ -44,6 +51,8 @@ def _fetcher_class() -> type[Any]:
 
         def read(self, named: str) -> tuple[Path, bytes] | None:
             """The theme file a URL path names and its bytes; None for anything else."""
+            from kaplan.documents.theme import MAX_THEME_BYTES, ThemeError
+
             try:
                 # Resolved first: a symlink in a theme folder that points out of it names no theme file.
                 path = Path(named).resolve()
@@ -170,6 +179,7 @@ def render_pdf(html: str, theme: Theme) -> bytes:
     adds that standard's identification (and, for PDF/A, an sRGB output intent). No clock is read:
     the same HTML gives the same bytes.
     """
+    load_weasyprint()
     from weasyprint import HTML
 
     _quiet_known_noise()
@@ -183,3 +193,96 @@ def render_pdf(html: str, theme: Theme) -> bytes:
     pdf = document.write_pdf(finisher=finisher, **options)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+@contextlib.contextmanager
+def _libraries_from_linker_cache() -> Iterator[None]:
+    """While inside, ``ctypes.util.find_library`` answers from one read of the linker cache (Linux).
+
+    Why: WeasyPrint opens each C library by trying names for every platform in turn
+    ('libpango-1.0-0', 'pango-1.0-0', …, 'libpango-1.0.so.0'); cffi hands each name that is not a file
+    to ``find_library``, which on Linux runs ``ldconfig -p``, then gcc, then ld: 22 lookups, about
+    0.4 s of a 1 s import (WeasyPrint issue 1125). The linker cache is what the first of those reads;
+    the soname each list ends with is opened by the dynamic loader itself, so nothing is lost.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+
+    @functools.cache
+    def linker_cache() -> str:
+        try:
+            done = subprocess.run(
+                ["/sbin/ldconfig", "-p"], capture_output=True, text=True, env={"LC_ALL": "C"}, check=False
+            )
+        except OSError:
+            return ""
+        return done.stdout
+
+    def find_library(name: str) -> str | None:
+        found = re.search(rf"\s(lib{re.escape(name)}\.so[^\s]*)\s", linker_cache())
+        return found.group(1) if found else None
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
+def load_weasyprint() -> None:
+    """Import WeasyPrint, the first time without the compiler-driven library search (see above)."""
+    if "weasyprint" in sys.modules:
+        return
+    with _libraries_from_linker_cache():
+        import weasyprint  # noqa: F401
+
+
+def _import_weasyprint() -> None:
+    """What the warm worker does first: the ~0.6 s import of WeasyPrint, its C bindings and stylesheets."""
+    load_weasyprint()
+
+
+class WarmRenderer:
+    """``render_pdf`` in a worker process that starts importing WeasyPrint as soon as this is made.
+
+    Why: ``kaplan brief`` is typed in a car park. Importing WeasyPrint (it parses its C declarations
+    and user-agent stylesheets on every start) takes as long as reading, checking and laying out the
+    plan; on two cores the two overlap. Where processes cannot be forked, or the worker dies, the PDF
+    is rendered here instead: the same bytes, only later.
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():  # fork: the worker inherits what is imported
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool.submit(_import_weasyprint)
+
+    def render(self, html: str, theme: Theme) -> bytes:
+        """The bytes :func:`render_pdf` gives; its errors are raised here."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is not None:
+            try:
+                data: bytes = self._pool.submit(render_pdf, html, theme).result()
+                return data
+            except BrokenProcessPool:
+                self.close()
+        return render_pdf(html, theme)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> WarmRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

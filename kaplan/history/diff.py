@@ -18,7 +18,8 @@ from kaplan.config import CONFIG_NAME, Workspace
 from kaplan.errors import UsageError
 from kaplan.history.changes import AccountDiff, diff_loaded
 from kaplan.history.git import GitError, cat_blobs, renamed_paths, run_git, toplevel
-from kaplan.plan.audience import Audience, for_audience
+from kaplan.plan import Audience
+from kaplan.plan.audience import for_audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.load import MAX_BYTES, LoadedPlan, file_name_findings, load_plan, load_plan_bytes
 from kaplan.plan.model import Locale, Plan

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from kaplan.history.diff import DiffReport
+if TYPE_CHECKING:
+    from kaplan.history.diff import DiffReport
 
 FORMATS = ("text", "markdown", "json")
 

@@ -23,13 +23,11 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
+from kaplan.plan import Audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.messages import format_path
 from kaplan.plan.model import Item, Plan
 from kaplan.plan.structure import ID_LISTS, REF_FIELDS
-
-Audience = Literal["private", "internal", "external"]
-AUDIENCES: tuple[Audience, ...] = ("private", "internal", "external")
 
 M = TypeVar("M", bound=BaseModel)
 # Who is our coach or champion, and who blocks us, is intelligence a partner must not read.

@@ -15,6 +15,7 @@ from kaplan.errors import KaplanError
 from kaplan.files import write_atomic
 from kaplan.history.git import head_blobs
 from kaplan.plan.load import MAX_BYTES, plan_id
+from kaplan.site.briefs import account_dir
 from kaplan.site.cache import (
     MANIFEST,
     Index,
@@ -38,7 +39,6 @@ from kaplan.site.tasks import (
     BuildOptions,
     PlanResult,
     PlanTask,
-    account_dir,
     edition,
     is_meeting_output,
     make_task,

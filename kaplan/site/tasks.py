@@ -16,9 +16,6 @@ from kaplan.coach.check import CheckedPlan, check_plan
 from kaplan.config import Brand, Workspace
 from kaplan.documents.briefing import (
     MeetingBriefing,
-    briefed_meetings,
-    build_briefing,
-    last_met,
     meeting_suffix,
 )
 from kaplan.documents.charts import figures as charts
@@ -27,12 +24,13 @@ from kaplan.documents.render import render_brief, render_dossier, render_meeting
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Charts, DocumentView, Links, build_view
 from kaplan.files import write_atomic, write_together
-from kaplan.history.log import HistoryEntry, plan_history
-from kaplan.plan.audience import Audience, Filtered, for_audience
+from kaplan.plan import Audience
+from kaplan.plan.audience import Filtered, for_audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.load import plan_id
 from kaplan.plan.meaning import plan_currency, plan_locale
 from kaplan.plan.model import Locale, Plan
+from kaplan.site.briefs import account_dir, meeting_briefings, output_path, recent_history
 from kaplan.site.cache import (
     Output,
     PlanRecord,
@@ -45,12 +43,10 @@ from kaplan.site.cache import (
 )
 from kaplan.site.pages import AccountSummary, summarize
 
-HISTORY_COMMITS = 10
 # The briefings of a plan's meetings dated today or later (``ID.MEETING.brief.pdf``), as one entry:
 # which meetings there are is known only once the plan is read.
 MEETINGS = ".meetings"
 SUFFIXES = (".html", ".pdf", ".brief.pdf", MEETINGS)
-MAX_CHANGE_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -85,20 +81,6 @@ class PlanResult:
     def ok(self) -> bool:
         """True when the plan was valid and every output was written."""
         return self.error is None and not any(f.structural for f in self.findings)
-
-
-def account_dir(out: Path) -> Path:
-    """Where dossiers and briefings go."""
-    return out / "accounts"
-
-
-def output_path(out: Path, ident: str, suffix: str) -> Path:
-    """``OUT/accounts/ID{suffix}``, refusing any id that would leave the output folder."""
-    folder = account_dir(out).resolve()
-    path = (folder / f"{ident}{suffix}").resolve()
-    if path.parent != folder:
-        raise ValueError(f"refusing to write outside {folder}: {ident!r}")
-    return path
 
 
 def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
@@ -166,22 +148,6 @@ class PlanTask:
     view: str = ""
 
 
-def recent_history(
-    path: Path, project: Workspace, audience: Audience, locale: Locale, now: Plan
-) -> list[HistoryEntry]:
-    """The meaningful changes of the last commits that touched a plan, as ``audience`` may see them.
-
-    Every older revision is filtered with the flags of the plan as it is ``now``: a person marked
-    private today is hidden in the commits from before too.
-    """
-
-    def narrow(plan: Plan) -> Plan:
-        return for_audience(plan, audience, now=now).plan
-
-    entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, narrow=narrow)
-    return [e for e in entries if e.changes]
-
-
 def dossier_view(
     task: PlanTask, checked: CheckedPlan, filtered: Filtered, project: Workspace, options: BuildOptions
 ) -> DocumentView:
@@ -200,28 +166,6 @@ def dossier_view(
     if options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
         view.history = recent_history(task.path, project, options.audience, locale, checked.loaded.plan)
     return view
-
-
-def meeting_changes(entries: Sequence[HistoryEntry], since: dt.date | None) -> list[str]:
-    """What changed in the plan from ``since`` on (all the recent history without it), newest first."""
-    lines: list[str] = []
-    for entry in entries:
-        if since is not None and entry.date < since.isoformat():
-            continue
-        lines.extend(c.message for c in entry.changes if c.message not in lines)
-    return lines[:MAX_CHANGE_LINES]
-
-
-def meeting_briefings(
-    view: DocumentView, path: Path, project: Workspace, audience: Audience, now: Plan
-) -> list[MeetingBriefing]:
-    """The briefing of each meeting of the view dated today or later, with what changed since the
-    last meeting or contact with its attendees (from git; nothing without it)."""
-    meetings = briefed_meetings(view.plan, view.today)
-    if not meetings:
-        return []
-    entries = view.history or recent_history(path, project, audience, view.locale, now)
-    return [build_briefing(view, m, meeting_changes(entries, last_met(view.plan, m))) for m in meetings]
 
 
 def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> PlanResult:

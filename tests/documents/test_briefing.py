@@ -26,9 +26,10 @@ from kaplan.documents.briefing import (
 from kaplan.documents.views import build_view
 from kaplan.history.changes import Change
 from kaplan.history.log import HistoryEntry
-from kaplan.plan.audience import Audience, for_audience
+from kaplan.plan import Audience
+from kaplan.plan.audience import for_audience
 from kaplan.plan.model import Plan
-from kaplan.site.tasks import meeting_changes
+from kaplan.site.briefs import meeting_changes
 
 PLAN: dict[str, Any] = merge(
     BASE_PLAN,

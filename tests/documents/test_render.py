@@ -26,7 +26,8 @@ from kaplan.documents.markdown import render_markdown
 from kaplan.documents.render import render_brief, render_dossier
 from kaplan.documents.theme import Theme, ThemeError, builtin_folder, css_string
 from kaplan.documents.views import DocumentView, build_view
-from kaplan.plan.audience import Audience, for_audience
+from kaplan.plan import Audience
+from kaplan.plan.audience import for_audience
 from kaplan.plan.model import MoneyValue
 from kaplan.plan.yaml12 import read_yaml
 from kaplan.site.tasks import BuildOptions, build_one, document_charts

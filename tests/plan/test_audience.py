@@ -27,7 +27,8 @@ from kaplan.config import Workspace, load_workspace
 from kaplan.documents.labels import word
 from kaplan.documents.pdf import render_pdf
 from kaplan.documents.theme import Theme
-from kaplan.plan.audience import AUDIENCES, Audience, for_audience
+from kaplan.plan import AUDIENCES, Audience
+from kaplan.plan.audience import for_audience
 from kaplan.site.tasks import BuildOptions, build_one
 
 

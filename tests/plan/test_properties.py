@@ -21,7 +21,8 @@ from pydantic import BaseModel
 
 from kaplan.coach.health import plan_health
 from kaplan.coach.rules import RULES, coaching_findings
-from kaplan.plan.audience import AUDIENCES, for_audience
+from kaplan.plan import AUDIENCES
+from kaplan.plan.audience import for_audience
 from kaplan.plan.findings import SEVERITIES, STRUCTURAL_CODES, Finding
 from kaplan.plan.load import ID_LISTS, load_plan_bytes
 from kaplan.plan.model import Item, Plan

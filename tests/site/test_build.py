@@ -16,8 +16,8 @@ from pypdf import PdfReader
 import kaplan.files
 from kaplan.cli import main
 from kaplan.files import UMASK, write_atomic
+from kaplan.site.briefs import account_dir, output_path
 from kaplan.site.cache import is_bookkeeping
-from kaplan.site.tasks import account_dir, output_path
 
 BROKEN = "kaplan: 1\naccount:\n  name: Acme\npeople:\n  - id: a\n    name: A\n    support: suporter\n"
 FINDING_LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>\d+): error (?P<code>[a-z-]+): .+$")

@@ -31,11 +31,21 @@ MEETINGS = [
 
 @pytest.fixture(autouse=True)
 def fake_brief_pdf(monkeypatch: pytest.MonkeyPatch, fake_pdf: list[str]) -> None:
-    """``kaplan brief`` renders through the same fake as the build."""
-    import kaplan.cli.brief
+    """``kaplan brief`` renders through the same fake as the build, with no worker process."""
+    import kaplan.documents.pdf
     import kaplan.site.tasks
 
-    monkeypatch.setattr(kaplan.cli.brief, "render_pdf", kaplan.site.tasks.render_pdf)
+    class InProcess:
+        def __enter__(self) -> InProcess:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def render(self, html: str, theme: object) -> bytes:
+            return kaplan.site.tasks.render_pdf(html, theme)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(kaplan.documents.pdf, "WarmRenderer", InProcess)
 
 
 @pytest.fixture
