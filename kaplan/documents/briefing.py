@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from kaplan.coach.health import project_position
 from kaplan.documents.views import DocumentView
+from kaplan.documents.views import meeting_suffix as meeting_suffix  # its home: pages link to briefings
 from kaplan.plan.model import Action, Crux, Meeting, Person, Plan, Win
 from kaplan.plan.model import Project as PlanProject
 
@@ -21,11 +22,6 @@ HOSTILE = ("skeptic", "opponent")
 def briefed_meetings(plan: Plan, today: dt.date) -> list[Meeting]:
     """The meetings that get a briefing of their own: those dated today or later, soonest first."""
     return sorted((m for m in plan.meetings if m.on >= today), key=lambda m: (m.on, m.id))
-
-
-def meeting_suffix(meeting_id: str) -> str:
-    """The suffix of a meeting's briefing: ``ID.MEETING.brief.pdf``."""
-    return f".{meeting_id}.brief.pdf"
 
 
 @dataclass(frozen=True)

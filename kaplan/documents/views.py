@@ -94,9 +94,15 @@ class Links:
     pdf: str | None = None
     brief: str | None = None
     page: str | None = None  # the page itself, relative to the site home (for the index and search)
+    meetings: bool = False  # each meeting from today on has its briefing, ID.MEETING.brief.pdf, beside it
 
     def __bool__(self) -> bool:
         return any((self.home, self.pdf, self.brief))
+
+
+def meeting_suffix(meeting_id: str) -> str:
+    """The suffix of a meeting's briefing: ``ID.MEETING.brief.pdf``."""
+    return f".{meeting_id}.brief.pdf"
 
 
 @dataclass
@@ -295,6 +301,12 @@ class DocumentView:
     def past_meetings(self) -> list[Meeting]:
         """Meetings before today, latest first."""
         return sorted((m for m in self.plan.meetings if m.on < self.today), key=lambda m: m.on, reverse=True)
+
+    def meeting_brief(self, meeting: Meeting) -> str | None:
+        """The link to a meeting's own briefing, when the build writes one (meetings from today on)."""
+        if not self.links.meetings or meeting.on < self.today:
+            return None
+        return f"{self.ident}{meeting_suffix(meeting.id)}"
 
     def next_meeting(self) -> Meeting | None:
         """The next meeting from today on, if any."""

@@ -282,6 +282,7 @@ def _links(ident: str, options: BuildOptions, have: set[str]) -> Links:
         pdf=f"{ident}.pdf" if ".pdf" in have else None,
         brief=f"{ident}.brief.pdf" if ".brief.pdf" in have else None,
         page=f"accounts/{ident}.html" if ".html" in have else None,
+        meetings=MEETINGS in have,
     )
 
 

@@ -4,6 +4,7 @@ cache while current, removed when the meeting is past, gone, or not the audience
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,26 @@ def test_each_meeting_from_today_on_gets_a_briefing_recorded_for_reuse(
     assert again.exit_code == 0, again.output
     assert fake_pdf == []  # all current: nothing rendered
     assert briefs(repo / "out") == ["acme.m-shared.brief.pdf", "acme.m-today.brief.pdf"]
+
+
+def brief_links(page: Path) -> list[str]:
+    return re.findall(r'<a href="([^"]+\.brief\.pdf)"', page.read_text(encoding="utf-8"))
+
+
+def test_the_account_page_links_each_meeting_briefing_it_has(
+    acme: Path, repo: Path, fake_pdf: list[str]
+) -> None:
+    assert build("--out", "out").exit_code == 0
+    page = repo / "out" / "accounts" / "acme.html"
+    meetings = [link for link in brief_links(page) if link != "acme.brief.pdf"]
+    assert sorted(meetings) == ["acme.m-shared.brief.pdf", "acme.m-today.brief.pdf"]  # not the past one
+    assert all((page.parent / link).is_file() for link in brief_links(page))
+    # Tomorrow today's meeting is past: its briefing goes, and so does the link to it.
+    assert build("--out", "out", today=TODAY + dt.timedelta(days=1)).exit_code == 0
+    assert [link for link in brief_links(page) if link != "acme.brief.pdf"] == ["acme.m-shared.brief.pdf"]
+    # A build without briefings links none.
+    assert build("--out", "fresh", "--no-brief").exit_code == 0
+    assert brief_links(repo / "fresh" / "accounts" / "acme.html") == []
 
 
 def test_a_meeting_that_is_past_tomorrow_loses_its_briefing(
