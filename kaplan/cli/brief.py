@@ -113,7 +113,9 @@ def write_brief(
                 )
             chosen = meetings[meeting_id]
             entries = recent_history(path, project, audience, view.locale, plan)
-            briefing = build_briefing(view, chosen, meeting_changes(entries, last_met(view.plan, chosen)))
+            briefing = build_briefing(
+                view, chosen, meeting_changes(entries, last_met(view.plan, chosen, view.today))
+            )
             html, suffix = render_meeting_brief(view, briefing, theme.env), meeting_suffix(meeting_id)
         data = (render_pdf or render_here)(html, theme)
     except ThemeError as exc:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kaplan.coach.health import project_position
 from kaplan.documents.views import DocumentView
 from kaplan.documents.views import meeting_suffix as meeting_suffix  # its home: pages link to briefings
-from kaplan.plan.model import Action, Crux, Meeting, Person, Plan, Win
+from kaplan.plan.model import Action, Crux, LogEntry, Meeting, Person, Plan, Win
 from kaplan.plan.model import Project as PlanProject
 
 HOSTILE = ("skeptic", "opponent")
@@ -100,6 +100,8 @@ class MeetingBriefing:
     ours: list[str]
     since: dt.date | None
     changes: list[str] = field(default_factory=list)
+    news: list[LogEntry] = field(default_factory=list)  # the log since ``since``, newest first
+    more_changes: int = 0  # changes left for the dossier: a briefing stays within its pages
 
     @property
     def title(self) -> str:
@@ -107,14 +109,31 @@ class MeetingBriefing:
         return self.meeting.title
 
 
-def last_met(plan: Plan, meeting: Meeting) -> dt.date | None:
-    """The last day before ``meeting`` that we met or logged contact with any of its attendees."""
+def last_met(plan: Plan, meeting: Meeting, today: dt.date | None = None) -> dt.date | None:
+    """The last day before ``meeting`` that we met or logged contact with any of its attendees.
+
+    A meeting counts once it is past ``today``: one still ahead has not happened yet, so a briefing
+    printed now reports what changed since the last meeting that took place.
+    """
     people = set(meeting.attendees)
+    held = meeting.on if today is None else min(meeting.on, today)
     days = [e.on for e in plan.log if e.on < meeting.on and people & set(e.people)]
-    days += [
-        m.on for m in plan.meetings if m.on < meeting.on and m.id != meeting.id and people & set(m.attendees)
-    ]
+    days += [m.on for m in plan.meetings if m.on < held and m.id != meeting.id and people & set(m.attendees)]
     return max(days, default=None)
+
+
+MAX_NEWS = 6
+MAX_SINCE_LINES = 9  # log entries and plan changes together, on the briefing's "since" section
+
+
+def news_since(plan: Plan, meeting: Meeting, since: dt.date | None) -> list[LogEntry]:
+    """What the log says happened after ``since`` and before the meeting, with anyone: newest first.
+
+    The plan's own record of the weeks between (a claim, a visit to someone else) is what a rep must
+    know walking in; without ``since``, the latest entries. At most :data:`MAX_NEWS`.
+    """
+    entries = [e for e in plan.log if e.on < meeting.on and (since is None or e.on > since)]
+    return sorted(entries, key=lambda e: e.on, reverse=True)[:MAX_NEWS]
 
 
 def _roles(plan: Plan, meeting: Meeting, person_id: str) -> tuple[list[str], Win | None]:
@@ -143,6 +162,9 @@ def build_briefing(view: DocumentView, meeting: Meeting, changes: Sequence[str] 
     """The briefing of one meeting of ``view``'s plan; ``changes``: what changed since ``last_met``."""
     plan = view.plan
     contacts = view.contact_days
+    since = last_met(plan, meeting, view.today)
+    news = news_since(plan, meeting, since)
+    room = max(0, MAX_SINCE_LINES - len(news))
     attendees = []
     for pid in meeting.attendees:
         person = view.people_by_id.get(pid)
@@ -155,8 +177,10 @@ def build_briefing(view: DocumentView, meeting: Meeting, changes: Sequence[str] 
         attendees=attendees,
         standing=_standing(view, meeting),
         ours=view.names_of(meeting.ours),
-        since=last_met(plan, meeting),
-        changes=list(changes),
+        since=since,
+        changes=list(changes[:room]),
+        news=news,
+        more_changes=max(0, len(changes) - room),
     )
 
 

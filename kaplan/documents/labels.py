@@ -84,10 +84,13 @@ def words() -> dict[str, Pair]:
 
 
 def chinese_amount(amount: float, wan_digits: int = 1) -> str:
-    """An amount of 10,000 or more in 万 or 亿, as Chinese readers count: ``120 万``, ``1.28 亿``."""
+    """An amount of 10,000 or more in 万 or 亿, as Chinese readers count: ``120 万``, ``1.28 亿``.
+
+    The space is a no-break space: the number never ends one line and its unit starts the next.
+    """
     if round(abs(amount) / 10_000, wan_digits) >= 10_000:  # 9,999.96 万 reads as 1 亿
-        return trim_number(f"{amount / 100_000_000:,.2f}") + " 亿"
-    return trim_number(f"{amount / 10_000:,.{wan_digits}f}") + " 万"
+        return trim_number(f"{amount / 100_000_000:,.2f}") + "\u00a0亿"
+    return trim_number(f"{amount / 10_000:,.{wan_digits}f}") + "\u00a0万"
 
 
 def trim_number(number: str) -> str:

@@ -164,6 +164,21 @@ def _clean(html: str) -> str:
     )
 
 
+# Chinese and Japanese characters and punctuation (CJK symbols, ideographs, full-width forms).
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BEFORE_EMPHASIS = re.compile(rf"([{_CJK}])[ \t]+(\*\*|__|\*|_)(?=\S)")
+_SPACE_AFTER_EMPHASIS = re.compile(rf"(?<=\S)(\*\*|__|\*|_)[ \t]+([{_CJK}])")
+
+
+def tighten_cjk(text: str) -> str:
+    """Drop the spaces people type between Chinese text and emphasis marks: ``让他 **从怀疑**``.
+
+    Why: Markdown editors on the web want them to see the bold, but printed Chinese has no spaces;
+    kept, each shows as a gap in the middle of a sentence. Spaces beside Latin text stay.
+    """
+    return _SPACE_AFTER_EMPHASIS.sub(r"\1\2", _SPACE_BEFORE_EMPHASIS.sub(r"\1\2", text))
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown → sanitised HTML (allow-listed tags, http/https/mailto links only).
 
@@ -176,9 +191,23 @@ def render_markdown(text: str | None) -> Markup:
     for run, is_md in _segments(text[:SHOWN_LIMIT]):
         if is_md:
             _md.reset()
-            parts.append(_clean(_md.convert(_loosen_lists(run))))
+            parts.append(_clean(_md.convert(_loosen_lists(tighten_cjk(run)))))
         else:
             parts.append(_plain_html(run))
     if len(text) > SHOWN_LIMIT:
         parts.append(f"<p>… (+{len(text) - SHOWN_LIMIT:,})</p>")
     return Markup("\n".join(parts))
+
+
+# A parenthesis that tells the editor of the YAML which key to write: "(a `log` entry naming them)".
+_EDITOR_HINT = re.compile(r"\s*[(（][^()（）]*`[^()（）]*[)）]")
+
+
+def for_readers(message: str) -> str:
+    """A coaching message as a document prints it: without the hints for whoever edits the YAML.
+
+    ``kaplan check`` shows the whole message to the person at the keyboard; a dossier's reader has no
+    key to write, so a parenthesis naming one goes, and the code marks of any key left go with it.
+    """
+    text = _EDITOR_HINT.sub("", message).replace("`", "")
+    return text[:1].upper() + text[1:]

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kaplan.coach.health import AreaHealth, Health
+from kaplan.documents.markdown import tighten_cjk
 from kaplan.plan.findings import Finding
-from kaplan.plan.meaning import forecast, share_of_wallet, win_probability
+from kaplan.plan.meaning import forecast, last_contacts, share_of_wallet, win_probability
 from kaplan.plan.model import Crux, Measure, Objective, Plan, Project, Risk
 
 NEXT_DATES = 5
@@ -22,6 +23,7 @@ TOP_PROJECTS = 5
 TOP_FINDINGS = 3
 TOP_RISKS = 3
 TOP_OBJECTIVES = 6
+TOP_GAPS = 6
 LEVEL_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 # Characters that fit one line across the page (cruxes), in the objectives' column, and two lines
 # of a half-page column (risks): the page summarises, the sections after it hold the whole text.
@@ -80,6 +82,43 @@ class AccountPage:
     findings: list[Finding]
     risks: list[tuple[Risk, str]]
     cruxes: list[tuple[Crux, str]] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something a reviewer expects that the plan does not say: a word of labels.yaml and a count."""
+
+    key: str
+    n: int = 1
+
+
+def gaps(plan: Plan, today: dt.date) -> list[Gap]:
+    """What the plan is missing, most telling first: what a director asks and the plan cannot answer.
+
+    Facts of the plan, not coaching: a thin plan shows them on its first page instead of empty pages.
+    """
+    open_projects = [p for p in plan.projects if p.outcome == "open"]
+    active = [p for p in plan.people if p.status == "active"]
+    contacted = last_contacts(plan)
+    found = [
+        Gap("gap_no_open_project", int(not open_projects)),
+        Gap("gap_no_value", sum(p.value is None for p in open_projects)),
+        Gap(
+            "gap_no_economic_buyer",
+            sum(not any("economic_buyer" in m.roles for m in p.buying_team) for p in open_projects),
+        ),
+        Gap("gap_no_people", int(not active)),
+        Gap("gap_unknown_stance", sum(p.support == "unknown" for p in active)),
+        Gap("gap_never_contacted", sum(p.id not in contacted for p in active)),
+        Gap("gap_no_competitors", int(bool(open_projects) and not plan.competitors)),
+        Gap("gap_no_cruxes", int(not plan.cruxes)),
+        Gap("gap_no_objectives", int(not plan.objectives)),
+        Gap("gap_no_dates", int(not next_dates(plan, today))),
+        Gap("gap_no_owner", int(plan.plan.owner is None)),
+        Gap("gap_never_reviewed", int(plan.plan.reviewed is None)),
+    ]
+    return [g for g in found if g.n][:TOP_GAPS]
 
 
 def build_account_page(
@@ -113,6 +152,7 @@ def build_account_page(
         findings=shown[:TOP_FINDINGS],
         risks=[(r, one_line(r.statement, RISK_LINES[lang])) for r in top_risks(plan.risks)],
         cruxes=[(c, one_line(c.statement, ONE_LINE[lang])) for c in plan.cruxes],
+        gaps=gaps(plan, today),
     )
 
 
@@ -140,15 +180,12 @@ def progress(measure: Measure | None) -> float | None:
 
 
 def next_dates(plan: Plan, today: dt.date) -> list[KeyDate]:
-    """The next five dates from today on: meetings, open projects' decisions and signings,
-    contracts' ends and next purchases, soonest first."""
+    """The next five dates from today on: meetings, open projects' decisions, signings and the steps
+    of their decision processes still to come, contracts' ends and next purchases, soonest first."""
     dates = [KeyDate(m.on, "meeting", m.title) for m in plan.meetings if m.on >= today]
     for project in plan.projects:
-        if project.outcome != "open" or project.timeline is None:
-            continue
-        for kind, day in (("decide_by", project.timeline.decide_by), ("sign_by", project.timeline.sign_by)):
-            if day is not None and day >= today:
-                dates.append(KeyDate(day, kind, project.name))
+        if project.outcome == "open":
+            dates += _project_dates(project, today)
     dates += [KeyDate(c.end, "contract_end", c.name) for c in plan.contracts if c.end >= today]
     dates += [
         KeyDate(c.next_purchase, "next_purchase", c.category)
@@ -156,6 +193,19 @@ def next_dates(plan: Plan, today: dt.date) -> list[KeyDate]:
         if c.next_purchase is not None and c.next_purchase >= today
     ]
     return sorted(dates, key=lambda d: d.day)[:NEXT_DATES]
+
+
+def _project_dates(project: Project, today: dt.date) -> list[KeyDate]:
+    """An open project's decision and signing dates, and its decision steps not yet done, from today on."""
+    timeline = project.timeline
+    ends = (("decide_by", timeline.decide_by), ("sign_by", timeline.sign_by)) if timeline else ()
+    dates = [KeyDate(day, kind, project.name) for kind, day in ends if day is not None and day >= today]
+    dates += [
+        KeyDate(step.by, "decision_step", f"{project.name} · {step.step}")
+        for step in project.decision_process
+        if step.by is not None and step.by >= today and step.status != "done"
+    ]
+    return dates
 
 
 def top_risks(risks: Sequence[Risk]) -> list[Risk]:
@@ -169,6 +219,6 @@ def top_risks(risks: Sequence[Risk]) -> list[Risk]:
 
 def one_line(text: str, limit: int) -> str:
     """The first line of a Markdown text, without its markup, cut to ``limit`` characters."""
-    lines = re.sub(r"[*_`#>\[\]]", "", text).strip().splitlines()
+    lines = re.sub(r"[*_`#>\[\]]", "", tighten_cjk(text)).strip().splitlines()
     line = lines[0].strip() if lines else ""
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -16,7 +16,7 @@ import jinja2.sandbox
 from jinja2.loaders import split_template_path
 
 from kaplan.config import PdfVariant, Workspace, font_families
-from kaplan.documents.markdown import render_markdown
+from kaplan.documents.markdown import for_readers, render_markdown
 from kaplan.errors import KaplanError, UsageError
 from kaplan.files import NotReadable, read_regular
 
@@ -142,6 +142,7 @@ class Theme:
             keep_trailing_newline=True,
         )
         env.filters["md"] = render_markdown
+        env.filters["for_readers"] = for_readers
         env.filters["css_string"] = css_string
         env.filters["css_font_family"] = css_font_family
         return env

@@ -100,6 +100,9 @@ class Links:
         return any((self.home, self.pdf, self.brief))
 
 
+NBSP = "\u00a0"
+
+
 def meeting_suffix(meeting_id: str) -> str:
     """The suffix of a meeting's briefing: ``ID.MEETING.brief.pdf``."""
     return f".{meeting_id}.brief.pdf"
@@ -112,7 +115,9 @@ class Labels:
     locale: Locale
 
     def t(self, key: str, **fields: object) -> str:
-        """A heading or fixed word."""
+        """A heading or fixed word; a field that is markup (a date) stays markup, the rest is escaped."""
+        if any(isinstance(value, Markup) for value in fields.values()):
+            return Markup.escape(word(key, self.locale)).format(**fields)
         return word(key, self.locale, **fields)
 
     def enum(self, kind: str, value: str | None) -> str:
@@ -131,16 +136,17 @@ class Labels:
         """A month (1 to 12), short."""
         return month_label(n, self.locale)
 
-    def date(self, day: dt.date | str | None) -> str:
-        """A date as the locale writes it."""
+    def date(self, day: dt.date | str | None) -> Markup:
+        """A date as the locale writes it, never broken across lines."""
         if isinstance(day, str):
             try:
-                return self.date(dt.date.fromisoformat(day))
+                day = dt.date.fromisoformat(day)
             except ValueError:
-                return day
+                return Markup('<span class="nowrap">{}</span>').format(day)
         if day is None:
-            return ""
-        return f"{day.year}年{day.month}月{day.day}日" if self.locale == "zh" else day.isoformat()
+            return Markup("")
+        text = f"{day.year}年{day.month}月{day.day}日" if self.locale == "zh" else day.isoformat()
+        return Markup('<span class="nowrap">{}</span>').format(text)
 
 
 @dataclass
@@ -237,9 +243,9 @@ class DocumentView:
         currency = money_currency(value, self.currency)
         amount = value.amount
         if self.locale == "zh" and abs(amount) >= 10_000:
-            return f"{chinese_amount(amount)}{'元' if currency == 'CNY' else ' ' + currency}"
+            return f"{chinese_amount(amount)}{'元' if currency == 'CNY' else NBSP + currency}"
         number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-        return f"{currency} {number}"
+        return f"{currency}{NBSP}{number}"  # the currency stays on the amount's line
 
     def number(self, value: float | None) -> str:
         """A plain number with thousands separators: ``12,000``, ``0.5``."""

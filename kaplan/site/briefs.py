@@ -57,7 +57,10 @@ def meeting_changes(entries: Sequence[HistoryEntry], since: dt.date | None) -> l
     for entry in entries:
         if since is not None and entry.date < since.isoformat():
             continue
-        lines.extend(c.message for c in entry.changes if c.message not in lines)
+        # "New plan: X (plans/x.yaml)" tells a rep nothing about the customer: only what is in the plan
+        lines.extend(
+            c.message for c in entry.changes if not c.kind.startswith("plan_") and c.message not in lines
+        )
     return lines[:MAX_CHANGE_LINES]
 
 
@@ -70,4 +73,7 @@ def meeting_briefings(
     if not meetings:
         return []
     entries = view.history or recent_history(path, project, audience, view.locale, now)
-    return [build_briefing(view, m, meeting_changes(entries, last_met(view.plan, m))) for m in meetings]
+    return [
+        build_briefing(view, m, meeting_changes(entries, last_met(view.plan, m, view.today)))
+        for m in meetings
+    ]

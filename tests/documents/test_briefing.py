@@ -17,10 +17,12 @@ from pypdf import PdfReader
 from kaplan.cli.brief import write_brief
 from kaplan.config import load_workspace
 from kaplan.documents.briefing import (
+    MAX_SINCE_LINES,
     briefed_meetings,
     build_briefing,
     handling,
     last_met,
+    news_since,
     people_to_handle,
 )
 from kaplan.documents.views import build_view
@@ -83,7 +85,15 @@ PLAN: dict[str, Any] = merge(
             {"id": "m-past", "on": "2026-11-03", "title": "Kick-off", "attendees": ["sun-cfo"]},
             {"id": "m-hidden", "on": "2026-12-20", "title": "SENTINEL-UNSHARED", "attendees": ["zhao-gm"]},
         ],
-        "log": [{"on": "2026-11-12", "kind": "call", "summary": "Called Wu", "people": ["wu-buyer"]}],
+        "log": [
+            {"on": "2026-11-12", "kind": "call", "summary": "Called Wu", "people": ["wu-buyer"]},
+            {
+                "on": "2026-11-25",
+                "kind": "claim",
+                "summary": "Claim for the cracked tundish",
+                "people": ["qian-cto"],
+            },
+        ],
     },
 )
 
@@ -136,6 +146,9 @@ def test_the_last_meeting_or_contact_with_the_attendees_is_the_latest_before_the
     plan = plan_of(PLAN)
     board = next(m for m in plan.meetings if m.id == "m-board")
     assert last_met(plan, board) == dt.date(2026, 11, 12)
+    later = next(m for m in plan.meetings if m.id == "m-hidden")  # Zhao, 2026-12-20
+    assert last_met(plan, later) == TODAY  # the board meeting, once it has taken place
+    assert last_met(plan, later, TODAY) is None  # today it has not, and no log entry names Zhao
 
 
 def test_what_changed_keeps_only_commits_from_the_last_meeting_on() -> None:
@@ -146,6 +159,37 @@ def test_what_changed_keeps_only_commits_from_the_last_meeting_on() -> None:
     assert meeting_changes(entries, dt.date(2026, 11, 12)) == ["Stage 4 → 5"]
     assert meeting_changes(entries, None) == ["Stage 4 → 5", "Old news"]
     assert meeting_changes([], None) == []
+    added = HistoryEntry(
+        "d" * 40, "2026-11-21", "A", "s", [Change("plan_added", "", None, None, "New plan: x")]
+    )
+    assert meeting_changes([added, *entries], None) == ["Stage 4 → 5", "Old news"]  # nothing about the file
+
+
+def test_the_since_section_keeps_to_its_room_and_counts_the_rest(root: Path) -> None:
+    view = build_view(for_audience(plan_of(PLAN), "internal"), "acme", load_workspace(root), TODAY)
+    board = next(m for m in view.plan.meetings if m.id == "m-board")
+    briefing = build_briefing(view, board, [f"Change {n}" for n in range(20)])
+    assert [e.summary for e in briefing.news] == ["Claim for the cracked tundish"]
+    assert len(briefing.news) + len(briefing.changes) == MAX_SINCE_LINES
+    assert briefing.changes[0] == "Change 0"  # the newest first, as meeting_changes orders them
+    assert briefing.more_changes == 20 - len(briefing.changes)
+
+
+def test_the_news_is_the_log_after_the_last_contact_with_the_attendees_and_before_the_meeting() -> None:
+    data = copy.deepcopy(PLAN)
+    data["log"] += [
+        {"on": "2026-11-10", "kind": "visit", "summary": "Before the last contact"},
+        {"on": TODAY.isoformat(), "kind": "call", "summary": "On the day of the meeting"},
+    ]
+    plan = plan_of(data)
+    board = next(m for m in plan.meetings if m.id == "m-board")
+    assert [e.summary for e in news_since(plan, board, last_met(plan, board))] == [
+        "Claim for the cracked tundish"
+    ]
+    assert [e.summary for e in news_since(plan, board, None)][:2] == [
+        "Claim for the cracked tundish",
+        "Called Wu",
+    ]
 
 
 def test_the_general_briefing_handles_sceptics_opponents_and_high_influence(root: Path) -> None:
@@ -177,6 +221,7 @@ def test_a_meeting_briefing_shows_the_meeting_the_people_and_where_we_stand(inte
     assert "Rival Co" in text
     assert "Ahead of us" in text
     assert "Last contact 2026-11-20" in text  # Zhao's last_contact, through meaning.last_contacts
+    assert "2026-11-25 · Claim Claim for the cracked tundish (Qian" in text  # the log since the last contact
     assert "Promotion" not in text  # personal wins are for the private edition only
 
 

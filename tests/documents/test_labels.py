@@ -55,13 +55,13 @@ def test_stage_labels_follow_the_locale() -> None:
 @pytest.mark.parametrize(
     ("amount", "digits", "expected"),
     [
-        (1_200_000, 1, "120 万"),
-        (1_200_000, 0, "120 万"),  # whole numbers keep their zeros
-        (12_300_000, 0, "1,230 万"),
-        (1_234_567, 1, "123.5 万"),
-        (99_999_999, 0, "1 亿"),  # rounds to 10,000 万: say 亿
-        (99_999_999, 1, "1 亿"),
-        (250_300_000, 0, "2.5 亿"),
+        (1_200_000, 1, "120\u00a0万"),
+        (1_200_000, 0, "120\u00a0万"),  # whole numbers keep their zeros
+        (12_300_000, 0, "1,230\u00a0万"),
+        (1_234_567, 1, "123.5\u00a0万"),
+        (99_999_999, 0, "1\u00a0亿"),  # rounds to 10,000 万: say 亿
+        (99_999_999, 1, "1\u00a0亿"),
+        (250_300_000, 0, "2.5\u00a0亿"),
     ],
 )
 def test_chinese_amounts_count_in_wan_and_yi(amount: float, digits: int, expected: str) -> None:

@@ -17,18 +17,20 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import TODAY
+from markupsafe import Markup
 
 from kaplan.cli import main
 from kaplan.coach.check import check_plan
 from kaplan.config import Workspace, load_workspace
 from kaplan.documents.labels import enum_label, word
-from kaplan.documents.markdown import render_markdown
+from kaplan.documents.markdown import for_readers, render_markdown, tighten_cjk
+from kaplan.documents.page import gaps, next_dates
 from kaplan.documents.render import render_brief, render_dossier
 from kaplan.documents.theme import Theme, ThemeError, builtin_folder, css_string
 from kaplan.documents.views import DocumentView, build_view
 from kaplan.plan import Audience
 from kaplan.plan.audience import for_audience
-from kaplan.plan.model import MoneyValue
+from kaplan.plan.model import MoneyValue, Plan
 from kaplan.plan.yaml12 import read_yaml
 from kaplan.site.tasks import BuildOptions, build_one, document_charts
 
@@ -156,6 +158,68 @@ def test_markdown_table_and_link_render() -> None:
     assert "<td>1</td>" in html
 
 
+@pytest.mark.parametrize(
+    ("message", "printed"),
+    [
+        (
+            "objective 'Grow' is behind: plan the next step (an action with `objective:`)",
+            "Objective 'Grow' is behind: plan the next step",
+        ),
+        ("目标“增长”滞后：安排下一步行动（行动写上 `objective:`）", "目标“增长”滞后：安排下一步行动"),
+        (
+            "review it with your manager and set `plan.reviewed`",
+            "Review it with your manager and set plan.reviewed",
+        ),
+        (
+            "visit Wang (she decides in May)",
+            "Visit Wang (she decides in May)",
+        ),  # a parenthesis for readers stays
+    ],
+)
+def test_documents_print_coaching_without_the_hints_for_the_yaml(message: str, printed: str) -> None:
+    assert for_readers(message) == printed
+
+
+def test_dates_and_amounts_never_break_inside(
+    tmp_path: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    path, project = make_repo(tmp_path, make_plan(plan={"locale": "zh"}))
+    labels = view_of(path, project).labels
+    assert labels.date("2026-12-15") == Markup('<span class="nowrap">2026年12月15日</span>')
+    assert labels.date(None) == ""
+    since = labels.t("since_date", date=labels.date("2026-12-15"))
+    assert '<span class="nowrap">2026年12月15日</span>' in since  # markup inside a word stays markup
+    assert view_of(path, project).money(MoneyValue(amount=1_200_000)) == "120\u00a0万元"
+    body = body_of(render(tmp_path / "page", make_plan(plan={"locale": "zh"})))
+    assert "&lt;span" not in body
+
+
+def test_no_coaching_hint_for_the_yaml_reaches_the_rich_dossier() -> None:
+    project = load_workspace(REPO)
+    view = view_of(REPO / "plans" / "anshan-special-steel.yaml", project)
+    html = body_of(render_dossier(view, Theme.of(project).env))
+    assert "`" not in html
+    assert "写上" not in html
+    assert "objective:" not in html
+    assert "双指标 是" not in html  # the page-1 crux lines too
+    assert "让他 从" not in html
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("让他 **从怀疑转为中立**：给他", "<p>让他<strong>从怀疑转为中立</strong>：给他</p>"),
+        ("**双指标** 是优势", "<p><strong>双指标</strong>是优势</p>"),
+        ("的 *A 类* 客户", "<p>的<em>A 类</em>客户</p>"),
+        ("we **win** here", "<p>we <strong>win</strong> here</p>"),  # Latin text keeps its spaces
+        ("2 * 3 = 6 个", "<p>2 * 3 = 6 个</p>"),
+    ],
+)
+def test_chinese_emphasis_prints_without_the_spaces_typed_for_the_editor(source: str, html: str) -> None:
+    assert str(render_markdown(source)) == html
+    assert "  " not in tighten_cjk(source)
+
+
 def test_empty_markdown_is_nothing() -> None:
     assert str(render_markdown(None)) == ""
     assert str(render_markdown("")) == ""
@@ -261,15 +325,15 @@ def test_dates_follow_the_locale(tmp_path: Path, make_plan: Callable[..., dict[s
 @pytest.mark.parametrize(
     ("locale", "amount", "currency", "expected"),
     [
-        ("zh", 1_200_000, None, "120 万元"),
-        ("zh", 10_000, None, "1 万元"),
-        ("zh", 1_234_567, None, "123.5 万元"),
-        ("zh", 150_000_000, None, "1.5 亿元"),
-        ("zh", 123_456_789, None, "1.23 亿元"),
-        ("zh", 2_000_000, "USD", "200 万 USD"),
-        ("en", 1_200_000, None, "CNY 1,200,000"),
-        ("en", 1234.5, "USD", "USD 1,234.50"),
-        ("en", 150_000_000, "EUR", "EUR 150,000,000"),
+        ("zh", 1_200_000, None, "120\u00a0万元"),
+        ("zh", 10_000, None, "1\u00a0万元"),
+        ("zh", 1_234_567, None, "123.5\u00a0万元"),
+        ("zh", 150_000_000, None, "1.5\u00a0亿元"),
+        ("zh", 123_456_789, None, "1.23\u00a0亿元"),
+        ("zh", 2_000_000, "USD", "200\u00a0万\u00a0USD"),
+        ("en", 1_200_000, None, "CNY\u00a01,200,000"),
+        ("en", 1234.5, "USD", "USD\u00a01,234.50"),
+        ("en", 150_000_000, "EUR", "EUR\u00a0150,000,000"),
     ],
 )
 def test_money_is_written_for_the_locale(
@@ -282,7 +346,7 @@ def test_money_is_written_for_the_locale(
 ) -> None:
     path, project = make_repo(tmp_path, make_plan(plan={"locale": locale}))
     view = view_of(path, project)
-    assert view.money(MoneyValue(amount=amount, currency=currency)) == expected
+    assert view.money(MoneyValue(amount=amount, currency=currency)) == expected  # no-break spaces
     assert view.money(None) == ""
 
 
@@ -293,7 +357,7 @@ def test_money_in_the_dossier(tmp_path: Path, make_plan: Callable[..., dict[str,
         "amount": {"amount": 300_000_000, "currency": "CNY"},
         "status": "approved",
     }
-    body = body_of(render(tmp_path, plan))
+    body = text_of(body_of(render(tmp_path, plan)))
     assert "120 万元" in body
     assert "3 亿元" in body
 
@@ -620,7 +684,8 @@ def section(html: str, ident: str) -> str:
 
 
 def text_of(html: str) -> str:
-    """The words of some HTML, tags removed and spaces squeezed."""
+    """The words of some HTML, tags removed and spaces squeezed (a date kept whole is one word)."""
+    html = re.sub(r'<span class="nowrap">([^<]*)</span>', r"\1", html)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
@@ -675,9 +740,9 @@ def test_partnership_shows_rungs_and_share_of_wallet(v1_1_html: str) -> None:
     assert target is not None
     assert now.group(1) == "Supplier of a quality product"
     assert target.group(1) == "Contributor to business issues"
-    assert "by 2027-12-31" in part
+    assert "by 2027-12-31" in text_of(part)
     assert "<b>30%</b>" in part  # meaning.share_of_wallet: 3,000,000 of 10,000,000
-    assert "ours CNY 3,000,000 of CNY 10,000,000" in part
+    assert "ours CNY 3,000,000 of CNY 10,000,000" in text_of(part)
     assert "Ten-year ladle record" in part
     assert "<strong>expensive</strong>" in part  # Markdown, through the sanitising filter
 
@@ -708,7 +773,7 @@ def test_whitespace_is_a_grid_of_units_and_offerings(v1_1_html: str) -> None:
 
 def test_meetings_come_upcoming_first_then_past(v1_1_html: str) -> None:
     meetings = section(v1_1_html, "meetings")
-    titles = re.findall(r'<span class="meeting-date">[^<]+</span> ([^<]+)</h3>', meetings)
+    titles = re.findall(r'<span class="meeting-date">.*?</span></span> ([^<]+)</h3>', meetings)
     assert titles == [
         "Trial review with the north plant",
         "South plant kick-off",
@@ -926,10 +991,54 @@ def test_account_page_shows_the_account_at_a_glance(
         "Zhao decides",  # the crux, one line
         'class="rag',  # health
     ]
+    page = page.replace("\u00a0", " ")  # money keeps its currency on its line with a no-break space
     assert [text for text in expected if text not in page] == []
     assert "Old review" not in page  # dates from today on only
     assert "2026-12-10" not in page  # an action's due date is not one of the dates
     assert page.index("Price war") < page.index("Minor slip")  # risks by likelihood × impact
+
+
+def test_the_next_dates_hold_the_decision_steps_still_to_come(
+    make_plan: Callable[..., dict[str, Any]],
+) -> None:
+    data = make_plan(**PAGE_PLAN)
+    data["projects"][0]["decision_process"] = [
+        {"step": "Bid submission", "by": "2026-12-03"},
+        {"step": "Site audit", "by": "2026-12-02", "status": "done"},
+        {"step": "Kick-off", "by": "2026-11-01"},
+    ]
+    dates = next_dates(Plan.model_validate(data), TODAY)
+    steps = [(d.day.isoformat(), d.what) for d in dates if d.kind == "decision_step"]
+    assert steps == [("2026-12-03", f"{data['projects'][0]['name']} · Bid submission")]  # not done, not past
+    assert [d.day for d in dates] == sorted(d.day for d in dates)
+
+
+def test_a_thin_plan_says_on_its_first_page_what_it_does_not_say_yet(tmp_path: Path) -> None:
+    thin = {
+        "kaplan": 1,
+        "account": {"name": "Thin Cement"},
+        "people": [{"id": "wang", "name": "Wang"}],
+        "projects": [{"id": "p1", "name": "Kiln lining", "stage": 2}],
+    }
+    page = text_of(account_page_of(render(tmp_path / "thin", thin)))
+    said = page[page.index(word("ap_gaps", "en")) :]
+    for key, n in (("gap_no_value", 1), ("gap_no_economic_buyer", 1), ("gap_unknown_stance", 1)):
+        assert word(key, "en", n=n) in said, key
+    assert word("gap_no_owner", "en") not in said  # only six, the most telling first
+    assert [g.key for g in gaps(Plan.model_validate(thin), TODAY)][-2:] == [
+        "gap_no_competitors",
+        "gap_no_cruxes",
+    ]
+    path, project = make_repo(tmp_path / "ext", thin)
+    external = account_page_of(
+        render_dossier(view_of(path, project, "external"), Theme.of(project).new_env())
+    )
+    assert word("ap_gaps", "en") not in external  # how complete our plan is, is ours to know
+
+
+def test_the_rich_plan_misses_nothing_a_director_asks_first() -> None:
+    plan = Plan.model_validate(read_yaml((REPO / "plans" / "anshan-special-steel.yaml").read_text()).data)
+    assert gaps(plan, TODAY) == []
 
 
 def test_account_page_of_the_external_edition_holds_no_assessments(
