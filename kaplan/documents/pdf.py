@@ -108,7 +108,8 @@ def _subset_fallback() -> None:
     Why: HarfBuzz 6.0 (Debian bookworm) fails to subset WenQuanYi Micro Hei with retained glyph ids
     once a dossier uses ~900 distinct characters spread over the font; WeasyPrint then embeds the
     whole 5 MB font (a 2.5 MB PDF, +0.8 s of compression). fontTools subsets the same glyphs in
-    ~0.7 s. Installed once, and only if this WeasyPrint still has the two methods it wraps.
+    ~0.7 s (:func:`_fonttools_subset`, with WeasyPrint's options). Installed once, and only if this
+    WeasyPrint's Font still has both its HarfBuzz and its fontTools subsetting.
     """
     from weasyprint.pdf import fonts
 
@@ -121,10 +122,47 @@ def _subset_fallback() -> None:
         whole = self.file_content
         harfbuzz(self, to_unicode, hinting)
         if self.file_content is whole:  # HarfBuzz gave up and left the font whole
-            self._fonttools_subset(to_unicode, hinting)
+            _fonttools_subset(self, to_unicode, hinting)
 
     subset.kaplan = True  # type: ignore[attr-defined]
     font_class._harfbuzz_subset = subset
+
+
+def _fonttools_subset(font: Any, to_unicode: Any, hinting: Any) -> None:
+    """WeasyPrint's own fontTools subsetting (the same options), without the clock.
+
+    Why: fontTools stamps the time of saving into the font's ``head.modified`` unless told not to,
+    and WeasyPrint's ``_fonttools_subset`` does not tell it: every build of a dossier that needs the
+    fallback embedded a font one second newer, and the PDF was never the same twice. Tables load
+    lazily: the same bytes, 7 MB less at the peak of a 23-page Chinese dossier.
+    """
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont, TTLibError
+
+    options = subset.Options(
+        retain_gids=True,
+        passthrough_tables=True,
+        ignore_missing_glyphs=True,
+        hinting=hinting,
+        desubroutinize=True,
+        notdef_outline=bool(font.missing),
+    )
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=to_unicode)
+    try:
+        ttfont = TTFont(
+            io.BytesIO(font.file_content), fontNumber=font.index, recalcTimestamp=False, lazy=True
+        )
+        subsetter.subset(ttfont)
+    except TTLibError:
+        logging.getLogger("weasyprint").warning("Unable to subset %r with fontTools", font.family)
+        return
+    out = io.BytesIO()
+    ttfont.save(out)
+    font.file_content = out.getvalue()
 
 
 @functools.cache

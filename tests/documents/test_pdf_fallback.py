@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,13 +26,17 @@ def fake_fonts(monkeypatch: pytest.MonkeyPatch, harfbuzz_subsets: bool) -> tuple
             if harfbuzz_subsets:
                 self.file_content = b"subset by harfbuzz"
 
-        def _fonttools_subset(self, to_unicode: Any, hinting: Any) -> None:
-            calls.append("fonttools")
-            self.file_content = b"subset by fonttools"
+        def _fonttools_subset(self, to_unicode: Any, hinting: Any) -> None:  # pragma: no cover
+            raise AssertionError("kaplan subsets with its own fontTools call, not WeasyPrint's")
 
     import weasyprint.pdf
 
+    def fonttools(font: Any, to_unicode: Any, hinting: Any) -> None:
+        calls.append("fonttools")
+        font.file_content = b"subset by fonttools"
+
     monkeypatch.setattr(weasyprint.pdf, "fonts", SimpleNamespace(Font=Font))
+    monkeypatch.setattr(pdf, "_fonttools_subset", fonttools)
     return Font, calls
 
 
@@ -82,3 +89,24 @@ def test_the_fallback_does_nothing_without_a_font_class(monkeypatch: pytest.Monk
     monkeypatch.setattr(weasyprint.pdf, "fonts", SimpleNamespace())
     pdf._subset_fallback()
     assert not pdf.subset_fallback_active()
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans comes with fontconfig on Debian")
+def test_the_fonttools_subset_is_the_same_at_any_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontTools writes the time of saving into ``head.modified`` unless told not to."""
+    from fontTools.ttLib import TTFont
+
+    def subset_at(now: float) -> bytes:
+        monkeypatch.setattr(time, "time", lambda: now)
+        font = SimpleNamespace(file_content=DEJAVU.read_bytes(), index=0, missing=False, family="DejaVu Sans")
+        pdf._fonttools_subset(font, {36: "A", 37: "B", 68: "a"}, False)
+        return bytes(font.file_content)
+
+    first, later = subset_at(1_800_000_000.0), subset_at(1_900_000_000.0)
+    assert first == later
+    assert len(first) < DEJAVU.stat().st_size / 4  # a subset, not the whole font
+    subset = TTFont(io.BytesIO(first))
+    assert subset["head"].modified == TTFont(DEJAVU)["head"].modified  # the font's own date, kept
