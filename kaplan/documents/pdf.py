@@ -25,6 +25,7 @@ class BlockedURL(ValueError):
     """kaplan refused to let WeasyPrint read a URL."""
 
 
+@functools.cache
 def _fetcher_class() -> type[Any]:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -280,8 +281,18 @@ def load_weasyprint() -> None:
 
 
 def _import_weasyprint() -> None:
-    """What the warm worker does first: the ~0.6 s import of WeasyPrint, its C bindings and stylesheets."""
+    """What the warm worker does first: everything :func:`render_pdf` loads before it renders.
+
+    WeasyPrint's ~0.6 s import (its C bindings and user-agent stylesheets), then the theme module that
+    unpickling a :class:`Theme` needs (Jinja, Markdown) and the classes and patches made once.
+    """
     load_weasyprint()
+    import kaplan.documents.theme  # noqa: F401
+
+    _fetcher_class()
+    _metadata_class()
+    _quiet_known_noise()
+    _subset_fallback()
 
 
 class WarmRenderer:
