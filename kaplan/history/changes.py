@@ -110,10 +110,15 @@ def _errors(loaded: LoadedPlan | None) -> int | None:
 def _describe(item: Any, out: ChangeList) -> str:
     """An item named in a message: its name, with the one fact that matters most."""
     if isinstance(item, PlanProject):
-        return out.say(
+        described = out.say(
             f"{item.name} at stage {item.stage} ({out.stage(item.stage)})",
             f"{item.name}，第 {item.stage} 阶段（{out.stage(item.stage)}）",
         )
+        if item.outcome != "open":  # a project entered once it was over: say how it ended
+            described += out.say(
+                f", {out.label('outcome', item.outcome)}", f"，{out.label('outcome', item.outcome)}"
+            )
+        return described
     if isinstance(item, Person):
         return item.name + (out.say(f", {item.title}", f"（{item.title}）") if item.title else "")
     if isinstance(item, Competitor):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import json
 import os
@@ -769,3 +770,16 @@ def test_command_exit_codes(repo: Path, tmp_path: Path, monkeypatch: pytest.Monk
     outside = runner.invoke(command, [])
     assert outside.exit_code == 2
     assert "not in a git work tree" in outside.output
+
+
+@pytest.mark.parametrize(("locale", "message"), [("en", ", lost"), ("zh", "，丢单")])
+def test_a_project_entered_once_it_was_over_says_how_it_ended(locale: str, message: str) -> None:
+    from kaplan.history.changes import diff_plans
+    from kaplan.plan.model import Plan
+
+    before = Plan.model_validate({"kaplan": 1, "account": {"name": "Acme"}})
+    lost = {"id": "p-tender", "name": "Tap-hole clay tender", "stage": 6, "outcome": "lost"}
+    after = Plan.model_validate({"kaplan": 1, "account": {"name": "Acme"}, "projects": [lost]})
+    (change,) = diff_plans(before, after, dt.date(2026, 12, 1), locale)  # type: ignore[arg-type]
+    assert change.kind == "project_added"
+    assert change.message.endswith(message)
