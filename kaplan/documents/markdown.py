@@ -170,12 +170,19 @@ _SPACE_BEFORE_EMPHASIS = re.compile(rf"([{_CJK}])[ \t]+(\*\*|__|\*|_)(?=\S)")
 _SPACE_AFTER_EMPHASIS = re.compile(rf"(?<=\S)(\*\*|__|\*|_)[ \t]+([{_CJK}])")
 
 
-def tighten_cjk(text: str) -> str:
-    """Drop the spaces people type between Chinese text and emphasis marks: ``让他 **从怀疑**``.
+# Chinese text also quotes with “” and ‘’ (General Punctuation): a line may end or start with one.
+_LINE_BREAK_IN_CJK = re.compile(rf"([{_CJK}”’])[ \t]*\n[ \t]*(?=[{_CJK}“‘])")
 
-    Why: Markdown editors on the web want them to see the bold, but printed Chinese has no spaces;
-    kept, each shows as a gap in the middle of a sentence. Spaces beside Latin text stay.
+
+def tighten_cjk(text: str) -> str:
+    """Drop the spaces Chinese text gets but never prints: beside emphasis, and at line ends.
+
+    Why: Markdown editors on the web want ``让他 **从怀疑**`` to see the bold, and a YAML block wraps a
+    long Chinese paragraph over several lines; HTML turns each of those into a space, so printed
+    sentences showed gaps (“，  ……”). Printed Chinese has none. Spaces beside Latin text stay, and so
+    do blank lines, list items and anything that does not join two Chinese characters.
     """
+    text = _LINE_BREAK_IN_CJK.sub(r"\1", text)
     return _SPACE_AFTER_EMPHASIS.sub(r"\1\2", _SPACE_BEFORE_EMPHASIS.sub(r"\1\2", text))
 
 

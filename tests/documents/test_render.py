@@ -213,9 +213,14 @@ def test_no_coaching_hint_for_the_yaml_reaches_the_rich_dossier() -> None:
         ("的 *A 类* 客户", "<p>的<em>A 类</em>客户</p>"),
         ("we **win** here", "<p>we <strong>win</strong> here</p>"),  # Latin text keeps its spaces
         ("2 * 3 = 6 个", "<p>2 * 3 = 6 个</p>"),
+        ("平均寿命 42 小时，\n高于合同要求。", "<p>平均寿命 42 小时，高于合同要求。</p>"),  # a YAML line end
+        ("第一段。\n\n第二段", "<p>第一段。</p>\n<p>第二段</p>"),
+        ("专项要求\n“吨钢成本降 10%”", "<p>专项要求“吨钢成本降 10%”</p>"),
+        ("要点：\n- 价格低\n- 供货及时", "<p>要点：</p>\n<ul>\n<li>价格低</li>\n<li>供货及时</li>\n</ul>"),
+        ("ends in English\nand goes on", "<p>ends in English\nand goes on</p>"),
     ],
 )
-def test_chinese_emphasis_prints_without_the_spaces_typed_for_the_editor(source: str, html: str) -> None:
+def test_chinese_prints_without_the_spaces_typed_for_editors_and_yaml(source: str, html: str) -> None:
     assert str(render_markdown(source)) == html
     assert "  " not in tighten_cjk(source)
 
