@@ -197,15 +197,20 @@ def next_dates(plan: Plan, today: dt.date) -> list[KeyDate]:
 
 def _project_dates(project: Project, today: dt.date) -> list[KeyDate]:
     """An open project's decision and signing dates, and its decision steps not yet done, from today on."""
-    timeline = project.timeline
-    ends = (("decide_by", timeline.decide_by), ("sign_by", timeline.sign_by)) if timeline else ()
-    dates = [KeyDate(day, kind, project.name) for kind, day in ends if day is not None and day >= today]
-    dates += [
+    steps = [
         KeyDate(step.by, "decision_step", f"{project.name} · {step.step}")
         for step in project.decision_process
         if step.by is not None and step.by >= today and step.status != "done"
     ]
-    return dates
+    timeline = project.timeline
+    ends = (("decide_by", timeline.decide_by), ("sign_by", timeline.sign_by)) if timeline else ()
+    # a step on the decision's own day (the award on decide_by) says more than the bare date
+    stepped = {d.day for d in steps}
+    return [
+        KeyDate(day, kind, project.name)
+        for kind, day in ends
+        if day is not None and day >= today and day not in stepped
+    ] + steps
 
 
 def top_risks(risks: Sequence[Risk]) -> list[Risk]:

@@ -1016,6 +1016,14 @@ def test_the_next_dates_hold_the_decision_steps_still_to_come(
     steps = [(d.day.isoformat(), d.what) for d in dates if d.kind == "decision_step"]
     assert steps == [("2026-12-03", f"{data['projects'][0]['name']} · Bid submission")]  # not done, not past
     assert [d.day for d in dates] == sorted(d.day for d in dates)
+    # The award on the decision's own day is listed once, as the step.
+    timeline = data["projects"][0].setdefault("timeline", {})
+    timeline["decide_by"] = "2026-12-18"
+    data["projects"][0]["decision_process"].append({"step": "Award", "by": "2026-12-18"})
+    on_the_day = [
+        d for d in next_dates(Plan.model_validate(data), TODAY) if d.day.isoformat() == "2026-12-18"
+    ]
+    assert [d.kind for d in on_the_day] == ["decision_step"]
 
 
 def test_a_thin_plan_says_on_its_first_page_what_it_does_not_say_yet(tmp_path: Path) -> None:
