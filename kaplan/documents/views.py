@@ -340,19 +340,20 @@ class DocumentView:
         """Open projects, furthest stage first."""
         return sorted((p for p in self.plan.projects if p.outcome == "open"), key=lambda p: -p.stage)
 
-    def key_people(self) -> list[tuple[Person, list[str], Win | None]]:
-        """Economic buyers, champions and coaches of open projects, with roles and wins."""
-        seen: dict[str, tuple[Person, list[str], Win | None]] = {}
+    def key_people(self) -> list[tuple[Person, list[str], Win | None, list[str]]]:
+        """Economic buyers, champions and coaches of open projects: roles, win, and in which projects."""
+        seen: dict[str, tuple[Person, list[str], Win | None, list[str]]] = {}
         for project in self.open_projects():
             for member in project.buying_team:
                 roles = [r for r in member.roles if r in ("economic_buyer", "champion", "coach")]
                 person = self.people_by_id.get(member.person)
                 if not roles or person is None:
                     continue
-                if person.id in seen:
-                    seen[person.id][1].extend(r for r in roles if r not in seen[person.id][1])
-                else:
-                    seen[person.id] = (person, list(roles), member.win)
+                if person.id not in seen:
+                    seen[person.id] = (person, [], member.win, [])
+                entry = seen[person.id]
+                entry[1].extend(r for r in roles if r not in entry[1])
+                entry[3].append(project.name)
         return list(seen.values())
 
     def next_actions(self) -> list[Action]:
@@ -374,7 +375,7 @@ class DocumentView:
                 if person is not None and _can_stop(person, member.roles):
                     roles = found.setdefault(person.id, (person, []))[1]
                     roles.extend(r for r in member.roles if r not in roles)
-        keep = {p.id for p, _, _ in self.key_people()}
+        keep = {p.id for p, _, _, _ in self.key_people()}
         return [v for k, v in found.items() if k not in keep or v[0].support in ("skeptic", "opponent")]
 
     def overdue(self, due: dt.date | None, status: str) -> bool:

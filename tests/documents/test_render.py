@@ -911,6 +911,17 @@ def test_the_new_sections_speak_chinese(tmp_path: Path) -> None:
     assert "钱包份额" in html
 
 
+def test_with_several_open_projects_the_briefing_says_in_which_each_key_person_decides(
+    tmp_path: Path,
+) -> None:
+    path, project = make_repo(tmp_path, plan_v1_1())
+    html = render_brief(view_of(path, project), Theme.of(project).new_env())
+    people = text_of(html[html.index('<ul class="brief-people">') :].split("</ul>", 1)[0])
+    assert "Zhou" in people
+    assert "Economic buyer" in people
+    assert "South plant ladle lining" in people  # the project Zhou is the economic buyer of
+
+
 def test_the_briefing_shows_the_next_meeting_and_its_objective(tmp_path: Path) -> None:
     path, project = make_repo(tmp_path, plan_v1_1())
     html = render_brief(view_of(path, project), Theme.of(project).new_env())
