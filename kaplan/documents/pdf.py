@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import logging
 import mimetypes
 import re
@@ -137,7 +138,6 @@ def _fonttools_subset(font: Any, to_unicode: Any, hinting: Any) -> None:
     fallback embedded a font one second newer, and the PDF was never the same twice. Tables load
     lazily: the same bytes, 7 MB less at the peak of a 23-page Chinese dossier.
     """
-    import io
 
     from fontTools import subset
     from fontTools.ttLib import TTFont, TTLibError
@@ -273,10 +273,20 @@ def _libraries_from_linker_cache() -> Iterator[None]:
 
 
 def load_weasyprint() -> None:
-    """Import WeasyPrint, the first time without the compiler-driven library search (see above)."""
+    """Import WeasyPrint, the first time without the compiler-driven library search (see above).
+
+    Should a library be found only by that search (a system whose loader does not know it), the
+    import is retried the slow way, as WeasyPrint alone would do it: slower, never broken.
+    """
     if "weasyprint" in sys.modules:
         return
-    with _libraries_from_linker_cache():
+    try:
+        # WeasyPrint prints an installation hint before it gives up on a library: not for a retry.
+        with _libraries_from_linker_cache(), contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
         import weasyprint  # noqa: F401
 
 

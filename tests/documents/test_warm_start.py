@@ -119,3 +119,27 @@ def test_kaplan_brief_writes_the_same_pdf_as_write_brief(tmp_path: Path) -> None
     project = load_workspace(repo)
     write_brief(repo / plan, plan, project, "internal", "2026-11-20", "mtg-tech-defense", here)
     assert out.read_bytes() == here.read_bytes()
+
+
+def test_a_library_only_the_slow_search_finds_still_loads_and_prints_nothing() -> None:
+    out = fresh_python(
+        """
+        import sys
+
+        class FailOnce:  # the fast path's first try of WeasyPrint's C bindings fails, as a library would
+            failed = False
+
+            def find_spec(self, name, path=None, target=None):
+                if name == "weasyprint.text.ffi" and not FailOnce.failed:
+                    FailOnce.failed = True
+                    raise OSError("cannot load library 'libpango-1.0-0'")
+                return None
+
+        sys.meta_path.insert(0, FailOnce())
+        from kaplan.documents.pdf import load_weasyprint
+        load_weasyprint()
+        import weasyprint
+        print("loaded", FailOnce.failed, weasyprint.HTML.__name__)
+        """
+    )
+    assert out.splitlines() == ["loaded True HTML"]  # retried, and no installation hint on stdout
