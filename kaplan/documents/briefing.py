@@ -101,7 +101,8 @@ class MeetingBriefing:
     since: dt.date | None
     changes: list[str] = field(default_factory=list)
     news: list[LogEntry] = field(default_factory=list)  # the log since ``since``, newest first
-    more_changes: int = 0  # changes left for the dossier: a briefing stays within its pages
+    # changes left out (the site's account page has them): a briefing keeps to its pages
+    more_changes: int = 0
 
     @property
     def title(self) -> str:
