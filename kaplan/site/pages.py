@@ -25,6 +25,7 @@ from kaplan.plan.audience import Filtered, shows_assessments
 from kaplan.plan.meaning import forecast, is_stale, money_currency
 from kaplan.plan.model import Locale, MoneyValue, Plan
 from kaplan.site.cache import digest_of
+from kaplan.site.calendar import CalendarEvent, calendar_bytes, plan_events
 
 ASSETS = ("site.css", "site.js")
 
@@ -70,6 +71,8 @@ class AccountSummary:
     html: str | None = None
     pdf: str | None = None
     brief: str | None = None
+    owner_id: str = ""  # the plan owner's id in `team`: whose calendar the account's dates go to
+    events: list[CalendarEvent] = field(default_factory=list)
 
     @property
     def open_projects(self) -> list[ProjectSummary]:
@@ -107,6 +110,7 @@ class AccountSummary:
         fields = dict(data)
         fields["projects"] = [ProjectSummary(**p) for p in data.get("projects", [])]
         fields["search"] = [SearchEntry(**s) for s in data.get("search", [])]
+        fields["events"] = [CalendarEvent(**e) for e in data.get("events", [])]
         return cls(**fields)
 
 
@@ -201,6 +205,8 @@ def summarize(
         html=links.page,
         pdf=links.pdf,
         brief=links.brief,
+        owner_id=meta.owner or "",
+        events=plan_events(ident, plan),
     )
 
 
@@ -327,7 +333,25 @@ def write_site(
         if source is None:
             raise ThemeError(f"site/{name}: not found in the theme folders")
         files[out / "assets" / name] = source.read_bytes()
+    files.update(calendar_files(out, view.accounts, project.config.title, locale))
     for path, data in files.items():
         if not path.is_file() or path.is_symlink() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
     return {path: digest_of(data) for path, data in files.items()}
+
+
+def calendar_files(
+    out: Path, accounts: Sequence[AccountSummary], title: str, locale: Locale
+) -> dict[Path, bytes]:
+    """``OUT/calendar.ics`` with every account's dates, and ``OUT/calendar/OWNER.ics`` per plan owner."""
+    every = [e for a in accounts for e in a.events]
+    files = {out / "calendar.ics": calendar_bytes(every, title, locale)}
+    owners = sorted({a.owner_id for a in accounts if a.owner_id})
+    for owner in owners:
+        mine = [e for a in accounts if a.owner_id == owner for e in a.events]
+        names = {a.owner for a in accounts if a.owner_id == owner and a.owner}
+        files[out / "calendar" / f"{owner}.ics"] = calendar_bytes(
+            mine, f"{title} · {min(names) if names else owner}", locale
+        )
+    return files

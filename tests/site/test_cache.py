@@ -137,6 +137,8 @@ def test_second_build_is_a_no_op(
         "assets/search-index.js",
         "assets/site.css",
         "assets/site.js",
+        "calendar.ics",
+        "calendar/li-ming.ics",  # the owner of every test plan
     }
 
     def no_yaml(*args: object, **kwargs: object) -> None:
@@ -172,6 +174,8 @@ def test_changing_one_plan_rebuilds_only_that_plan(
         "accounts/zeta.brief.pdf",
         "index.html",
         "assets/search-index.js",
+        "calendar.ics",  # its events are named after the account
+        "calendar/li-ming.ics",
     }
     assert "Zeta Pulp" in (out / "index.html").read_text(encoding="utf-8")
     assert "Zeta Paper" not in (out / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,132 @@
+"""The plans' dates as calendars (RFC 5545, written with ``icalendar``): ``OUT/calendar.ics`` for every
+account and ``OUT/calendar/TEAM-ID.ics`` for each plan owner's accounts.
+
+Every date is an all-day event. Nothing comes from the clock: a UID names the account, the kind of
+date and the item it belongs to, so a subscribed calendar updates an event instead of adding a copy,
+and DTSTAMP is the event's own day, so a rebuild writes the same bytes. The events come from plans as
+their audience may see them (:func:`plan_events` takes a filtered plan): a private action is in no
+calendar of an internal build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from kaplan.plan.model import Plan
+
+PRODID = "-//kaplan//key-account plans//EN"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One dated thing of a plan, as a calendar shows it."""
+
+    uid: str
+    day: str  # YYYY-MM-DD
+    kind: str  # meeting, action_due, decide_by, sign_by, contract_end, contract_notice, objective_due, next_purchase
+    summary: str
+
+
+def _uid(account: str, kind: str, item: str) -> str:
+    return f"{account}.{kind}.{item}@kaplan"
+
+
+def _slug(text: str) -> str:
+    """A stable short name for an item without an id (a consumption category)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def plan_events(ident: str, plan: Plan) -> list[CalendarEvent]:
+    """The dates of one (audience-filtered) plan, in date order: meetings, open actions with a due
+    date, open projects' decision and signing dates, contract ends and notice dates, objectives'
+    due dates and next purchases."""
+    name = plan.account.name
+    events = list(_events(ident, name, plan))
+    return sorted(events, key=lambda e: (e.day, e.kind, e.uid))
+
+
+def _events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:
+    yield from _activity_events(ident, name, plan)
+    yield from _standing_events(ident, name, plan)
+
+
+def _activity_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:
+    """Meetings, open actions due, and open projects' decision and signing dates."""
+    for m in plan.meetings:
+        yield CalendarEvent(_uid(ident, "meeting", m.id), m.on.isoformat(), "meeting", f"{name}: {m.title}")
+    for a in plan.actions:
+        if a.due is not None and a.status == "open":
+            yield CalendarEvent(
+                _uid(ident, "action", a.id), a.due.isoformat(), "action_due", f"{name}: {a.what}"
+            )
+    for p in plan.projects:
+        if p.outcome != "open" or p.timeline is None:
+            continue
+        for kind, day in (("decide_by", p.timeline.decide_by), ("sign_by", p.timeline.sign_by)):
+            if day is not None:
+                yield CalendarEvent(_uid(ident, kind, p.id), day.isoformat(), kind, f"{name}: {p.name}")
+
+
+def _standing_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:
+    """Contract ends and notice dates, objectives due, next purchases."""
+    for c in plan.contracts:
+        yield CalendarEvent(
+            _uid(ident, "contract_end", c.id), c.end.isoformat(), "contract_end", f"{name}: {c.name}"
+        )
+        if c.notice_days:
+            notice = (c.end - dt.timedelta(days=c.notice_days)).isoformat()
+            yield CalendarEvent(
+                _uid(ident, "contract_notice", c.id), notice, "contract_notice", f"{name}: {c.name}"
+            )
+    for o in plan.objectives:
+        if o.due is not None and o.status not in ("done", "dropped"):
+            line = o.statement.strip().splitlines()[0] if o.statement.strip() else o.id
+            yield CalendarEvent(
+                _uid(ident, "objective", o.id), o.due.isoformat(), "objective_due", f"{name}: {line}"
+            )
+    for use in plan.account.consumption:
+        if use.next_purchase is not None:
+            uid = _uid(ident, "next_purchase", _slug(use.category))
+            yield CalendarEvent(
+                uid, use.next_purchase.isoformat(), "next_purchase", f"{name}: {use.category}"
+            )
+
+
+KIND_WORDS = {
+    "meeting": ("会议", "Meeting"),
+    "action_due": ("行动截止", "Action due"),
+    "decide_by": ("决策", "Decision"),
+    "sign_by": ("签约", "Signing"),
+    "contract_end": ("合同到期", "Contract ends"),
+    "contract_notice": ("合同通知期限", "Contract notice"),
+    "objective_due": ("目标期限", "Objective due"),
+    "next_purchase": ("下次采购", "Next purchase"),
+}
+
+
+def calendar_bytes(events: Sequence[CalendarEvent], title: str, locale: str) -> bytes:
+    """An RFC 5545 calendar of ``events``; the same events give the same bytes."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title)
+    for e in sorted(events, key=lambda e: (e.day, e.kind, e.uid)):
+        day = dt.date.fromisoformat(e.day)
+        zh, en = KIND_WORDS[e.kind]
+        event = Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", f"{zh if locale == 'zh' else en} · {e.summary}")
+        event.add("categories", [e.kind])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
