@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kaplan.documents.page import one_line
 from kaplan.plan.model import Plan
 
 PRODID = "-//kaplan//key-account plans//EN"
@@ -83,7 +84,7 @@ def _standing_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEven
             )
     for o in plan.objectives:
         if o.due is not None and o.status not in ("done", "dropped"):
-            line = o.statement.strip().splitlines()[0] if o.statement.strip() else o.id
+            line = one_line(o.statement, 80) or o.id  # its first line, without Markdown marks
             yield CalendarEvent(
                 _uid(ident, "objective", o.id), o.due.isoformat(), "objective_due", f"{name}: {line}"
             )

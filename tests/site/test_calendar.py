@@ -34,7 +34,7 @@ EXTRA: dict[str, Any] = {
     ],
     "contracts": [{"id": "k-supply", "name": "Supply agreement", "end": "2027-03-31", "notice_days": 90}],
     "objectives": [
-        {"id": "o-share", "statement": "Reach a third of their spend", "due": "2027-12-31"},
+        {"id": "o-share", "statement": "Reach **a third** of their spend", "due": "2027-12-31"},
         {"id": "o-done", "statement": "Old goal", "due": "2026-06-30", "status": "done"},
     ],
 }
@@ -71,6 +71,7 @@ def test_every_date_of_the_plan_is_an_event_with_a_stable_uid(
     }  # not the done action, the done objective, nor the private action of an internal build
     assert "SENTINEL-PRIVATE" not in (repo / "out" / "calendar.ics").read_text(encoding="utf-8")
     assert found["acme.meeting.m-review@kaplan"][1].endswith("Trial review")
+    assert found["acme.objective.o-share@kaplan"][1].endswith("Reach a third of their spend")
     # The owner's own calendar holds the same account.
     assert events(repo / "out" / "calendar" / "li-ming.ics") == found
 
