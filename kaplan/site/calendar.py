@@ -15,8 +15,9 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from kaplan.documents.labels import word
 from kaplan.documents.page import one_line
-from kaplan.plan.model import Plan
+from kaplan.plan.model import Locale, Plan
 
 PRODID = "-//kaplan//key-account plans//EN"
 
@@ -96,19 +97,7 @@ def _standing_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEven
             )
 
 
-KIND_WORDS = {
-    "meeting": ("会议", "Meeting"),
-    "action_due": ("行动截止", "Action due"),
-    "decide_by": ("决策", "Decision"),
-    "sign_by": ("签约", "Signing"),
-    "contract_end": ("合同到期", "Contract ends"),
-    "contract_notice": ("合同通知期限", "Contract notice"),
-    "objective_due": ("目标期限", "Objective due"),
-    "next_purchase": ("下次采购", "Next purchase"),
-}
-
-
-def calendar_bytes(events: Sequence[CalendarEvent], title: str, locale: str) -> bytes:
+def calendar_bytes(events: Sequence[CalendarEvent], title: str, locale: Locale) -> bytes:
     """An RFC 5545 calendar of ``events``; the same events give the same bytes."""
     from icalendar import Calendar, Event
 
@@ -119,13 +108,12 @@ def calendar_bytes(events: Sequence[CalendarEvent], title: str, locale: str) -> 
     cal.add("x-wr-calname", title)
     for e in sorted(events, key=lambda e: (e.day, e.kind, e.uid)):
         day = dt.date.fromisoformat(e.day)
-        zh, en = KIND_WORDS[e.kind]
         event = Event()
         event.add("uid", e.uid)
         event.add("dtstamp", dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", f"{zh if locale == 'zh' else en} · {e.summary}")
+        event.add("summary", f"{word('ap_date_' + e.kind, locale)} · {e.summary}")  # the page-1 words
         event.add("categories", [e.kind])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
