@@ -176,8 +176,10 @@ def summarize(
     currency: str,
     today: dt.date,
     links: Links,
+    locale: Locale = "en",
 ) -> AccountSummary:
-    """The dashboard row and search entries of one plan, from what its audience may see."""
+    """The dashboard row and search entries of one plan, from what its audience may see
+    (``locale``: the site's, which its calendars are written in)."""
     plan: Plan = filtered.plan
     meta = plan.plan
     owner = next((t.name for t in plan.team if t.id == meta.owner), "")
@@ -206,7 +208,7 @@ def summarize(
         pdf=links.pdf,
         brief=links.brief,
         owner_id=meta.owner or "",
-        events=plan_events(ident, plan),
+        events=plan_events(ident, plan, locale),
     )
 
 

@@ -182,7 +182,9 @@ def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> Pla
     try:
         filtered = for_audience(plan, options.audience)
         currency = plan_currency(filtered.plan, project.config.currency)
-        result.summary = summarize(task.ident, filtered, checked.health, currency, options.today, task.links)
+        result.summary = summarize(
+            task.ident, filtered, checked.health, currency, options.today, task.links, project.config.locale
+        )
         outputs: dict[str, bytes | str] = {}
         if task.suffixes:
             view = dossier_view(task, checked, filtered, project, options)

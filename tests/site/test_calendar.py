@@ -117,3 +117,26 @@ def test_an_owner_who_owns_no_plan_any_more_loses_the_calendar_file(
     write_plan(other, "acme")
     assert build("--out", "out", "--no-pdf", "--no-brief").exit_code == 0
     assert sorted(p.name for p in (repo / "out" / "calendar").iterdir()) == ["wu-lan.ics"]
+
+
+def test_events_serialised_with_their_plan_give_the_bytes_icalendar_gives_the_whole_calendar() -> None:
+    """The VEVENT text kept in a plan's record is joined into the calendar as icalendar would write it."""
+    from icalendar import Event
+
+    from kaplan.site.calendar import CalendarEvent, calendar_bytes, with_ical
+
+    plain = [
+        CalendarEvent("b.meeting.m1@kaplan", "2026-12-05", "meeting", "B: 季度评审 with a long title " * 3),
+        CalendarEvent("a.sign_by.p1@kaplan", "2026-12-01", "sign_by", "A: Line 3"),
+    ]
+    made = [with_ical(e, "zh") for e in plain]
+    assert all(e.ical.startswith("BEGIN:VEVENT\r\n") for e in made)
+    joined = calendar_bytes(made, "Accounts", "zh")
+    assert joined == calendar_bytes(plain, "Accounts", "zh")
+    cal = Calendar.from_ical(joined)
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == ["a.sign_by.p1@kaplan", "b.meeting.m1@kaplan"]
+    assert str(cal["X-WR-CALNAME"]) == "Accounts"
+    # and the calendar icalendar writes in one go is the same, byte for byte
+    whole = Calendar.from_ical(joined)
+    assert whole.to_ical() == joined
+    assert isinstance(cal.walk("VEVENT")[0], Event)
