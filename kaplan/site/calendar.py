@@ -131,7 +131,7 @@ def calendar_bytes(events: Sequence[CalendarEvent], title: str, locale: Locale) 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", title)
-    head = cal.to_ical().decode("utf-8")
+    head: str = cal.to_ical().decode("utf-8")
     end = "END:VCALENDAR\r\n"
     body = [
         (e.ical if e.ical.endswith("\r\n") else with_ical(e, locale).ical)
