@@ -137,6 +137,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """WeasyPrint swapped for a fake that writes ``%PDF-fake``; the list records each call."""
     import kaplan.site.build  # here, not at the top: modules that never build need not import it
+    import kaplan.site.portfolio.pack
     import kaplan.site.tasks
 
     calls: list[str] = []
@@ -146,6 +147,8 @@ def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return FAKE_PDF
 
     monkeypatch.setattr(kaplan.site.tasks, "render_pdf", fake)
+    # The review pack is faked too, but not counted: tests count the plans' PDFs.
+    monkeypatch.setattr(kaplan.site.portfolio.pack, "render_pdf", lambda html, theme: FAKE_PDF)
     return calls
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -46,6 +47,11 @@ if TYPE_CHECKING:  # the site's modules load Jinja, Markdown and the charts: onl
     help="PDF standard of every PDF: pdf/a-3b (archival) or pdf/ua-1 (default from kaplan.yaml, else "
     "tagged PDF claiming none).",
 )
+@click.option(
+    "--since",
+    metavar="DATE|REV",
+    help="The portfolio tells what moved from this date or git revision on (default: 90 days ago).",
+)
 @_today(help="Pin today's date (default: KAPLAN_TODAY or the real date).")
 def build(
     paths: Sequence[str],
@@ -58,6 +64,7 @@ def build(
     jobs: int | None,
     shard: str | None,
     pdf_variant: PdfVariant | None,
+    since: str | None,
     today: str | None,
 ) -> None:
     """Build dossiers (HTML, PDF), meeting briefings and the plan site.
@@ -69,6 +76,7 @@ def build(
       kaplan build plans/anshan-special-steel.yaml --audience private --no-brief
       kaplan build --shard 2/4 --no-html --no-site  # one runner of a CI matrix of four
       kaplan build --pdf-variant pdf/a-3b           # archival PDFs (PDF/A-3b) for signed plans
+      kaplan build --since v2026-q3                 # the portfolio: what moved since that tag
     """
     workspace = _workspace()
     if _echo_config_findings(workspace):
@@ -87,6 +95,7 @@ def build(
         audience=audience or workspace.config.audience,
         today=parse_today(today),
         shard=_parse_shard(shard),
+        since=_parse_since(since, workspace),
     )
     check_out_folder(workspace, options.out)
     files = find_plan_files(paths, workspace)
@@ -134,6 +143,24 @@ def _progress(total: int) -> Iterator[Callable[[PlanResult], None]]:
             click.echo(f"[{done}/{total}] {result.ident}: {status}", err=True)
 
     yield line
+
+
+def _parse_since(text: str | None, workspace: Workspace) -> dt.date | None:
+    """``--since``: a date, or a git revision whose commit date it is."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    from kaplan.history.git import revision_date
+
+    day = revision_date(workspace.root, text)
+    if day is None:
+        raise click.BadParameter(
+            f"'{text}' is neither a date (YYYY-MM-DD) nor a commit of this repository", param_hint="'--since'"
+        )
+    return dt.date.fromisoformat(day)
 
 
 def _shown_path(path: Path) -> str:

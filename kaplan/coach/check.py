@@ -42,10 +42,10 @@ def parse_today(value: str | None) -> dt.date:
         raise UsageError(f"'{text}' is not a date: write it YYYY-MM-DD") from None
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path, cwd: Path | None = None) -> str:
     try:
         # Not resolved: a symlinked plan is shown by its own name, not by where it points.
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -65,7 +65,8 @@ def find_plan_files(paths: Sequence[str], project: Workspace) -> list[tuple[Path
                 f"no plans folder at {_shown(folder)}: create it with `kaplan new ID`, "
                 "or name plan files on the command line"
             )
-        return [(p, _shown(p)) for p in plan_files_in(folder)]
+        cwd = Path.cwd().resolve()
+        return [(p, _shown(p, cwd)) for p in plan_files_in(folder)]
     for given in paths:
         path = Path(given)
         if path.is_dir():

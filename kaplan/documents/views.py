@@ -84,6 +84,10 @@ class Charts:
     org_legend: Markup = field(default_factory=Markup)
     power: Markup = field(default_factory=Markup)
     ladders: dict[str, Markup] = field(default_factory=dict)
+    # Sparklines of the plan's health and forecast over its last commits (empty without two).
+    health_trend: Markup = field(default_factory=Markup)
+    forecast_trend: Markup = field(default_factory=Markup)
+    trend_commits: int = 0
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def renamed_paths(out: bytes, prefix_a: str = "", prefix_b: str = "") -> dict[st
 
 
 def head_blobs(repo_root: Path, folder: Path) -> dict[Path, str]:
-    """The blob id at HEAD of every file under ``folder`` (empty without git): one git call.
+    """The blob id at HEAD of every file under ``folder`` (empty without git): one git call. The keys
+    are the resolved repository root joined with git's path (see :func:`in_repository`).
 
     A plan's history changes only with a commit that changes the plan, so its blob id at HEAD is
     what a page showing the history depends on.
@@ -89,5 +90,26 @@ def head_blobs(repo_root: Path, folder: Path) -> dict[Path, str]:
         meta, _, name = record.partition(b"\t")
         parts = meta.split()
         if len(parts) == 3:
-            blobs[(top / os.fsdecode(name)).resolve()] = parts[2].decode()
+            blobs[top / os.fsdecode(name)] = parts[2].decode()  # top is resolved; git's names are plain
     return blobs
+
+
+def revision_date(repo: Path, rev: str) -> str | None:
+    """The author date (YYYY-MM-DD) of the commit ``rev`` names; None when git knows no such commit."""
+    if not rev or rev.startswith("-"):
+        return None
+    try:
+        out = run_git(
+            repo, "log", "-1", "--no-walk", "--format=%ad", "--date=short", f"{rev}^{{commit}}", "--"
+        )
+    except GitError:
+        return None
+    return out.decode("ascii", "replace").strip() or None
+
+
+def in_repository(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path`` as :func:`head_blobs` names it: its folder resolved (once per folder, in ``folders``)."""
+    parent = path.parent
+    if parent not in folders:
+        folders[parent] = parent.resolve()
+    return folders[parent] / path.name

@@ -144,3 +144,36 @@ def stage_label(stage: int, locale: Locale) -> str:
     """The stage's label in the locale, e.g. ``评估比较`` or ``Evaluation and comparison``."""
     _, zh, en = STAGES[stage]
     return zh if locale == "zh" else en
+
+
+# The buying-team roles a portfolio's coverage map shows, in the order of its columns.
+COVERAGE_ROLES = ("economic_buyer", "technical_buyer", "user_buyer", "coach", "approver", "procurement")
+# How well a role is covered: nobody named; named but not reached (or against us); reached but
+# undecided; on our side.
+NOBODY, NOT_REACHED, REACHED, ON_OUR_SIDE = 0, 1, 2, 3
+
+
+def role_coverage(plan: Plan) -> dict[str, int]:
+    """For each of :data:`COVERAGE_ROLES`, how well the buying teams of the open projects cover it:
+    the best of its members (:data:`NOBODY` … :data:`ON_OUR_SIDE`). Empty without an open project."""
+    projects = [p for p in plan.projects if p.outcome == "open"]
+    if not projects:
+        return {}
+    people = {p.id: p for p in plan.people}
+    best = dict.fromkeys(COVERAGE_ROLES, NOBODY)
+    for project in projects:
+        for member in project.buying_team:
+            person = people.get(member.person)
+            if person is None:
+                continue
+            level = _covered(person.support, person.coverage)
+            for role in member.roles:
+                if role in best and level > best[role]:
+                    best[role] = level
+    return best
+
+
+def _covered(support: str, coverage: str) -> int:
+    if coverage == "none" or support in ("skeptic", "opponent"):
+        return NOT_REACHED
+    return ON_OUR_SIDE if support in ("champion", "supporter") else REACHED

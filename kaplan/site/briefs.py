@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kaplan.config import Workspace
 from kaplan.documents.briefing import MeetingBriefing, briefed_meetings, build_briefing, last_met
 from kaplan.documents.views import DocumentView
-from kaplan.history.log import HistoryEntry, plan_history
+from kaplan.history.log import HistoryEntry, Past, Scoring, Touch, blob_id, plan_history, plan_past
 from kaplan.plan import Audience, Locale
 from kaplan.plan.audience import for_audience
+from kaplan.plan.load import LoadedPlan
 from kaplan.plan.model import Plan
 
 HISTORY_COMMITS = 10
@@ -49,6 +51,34 @@ def recent_history(
 
     entries = plan_history(project.root, path, limit=HISTORY_COMMITS, locale=locale, narrow=narrow)
     return [e for e in entries if e.changes]
+
+
+def account_past(
+    path: Path,
+    touches: Sequence[Touch],
+    project: Workspace,
+    audience: Audience,
+    locale: Locale,
+    now: Plan,
+    cache: dict[str, Any] | None = None,
+    loaded: LoadedPlan | None = None,
+) -> Past:
+    """A plan's last commits (``touches``, from :func:`~kaplan.history.log.folder_touches`): their
+    changes as ``audience`` may see them, the plan's health and forecast after each, and the cache
+    to keep (``cache``: the one kept last time). The file on disk, already ``loaded``, is not read
+    from git again."""
+
+    def narrow(plan: Plan) -> Plan:
+        return for_audience(plan, audience, now=now).plan
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    known = {blob_id(raw): loaded} if raw is not None and loaded is not None else {}
+    config = project.config
+    scoring = Scoring(config.rules, config.locale, config.currency)
+    return plan_past(project.root, touches, locale, narrow, known=known, cache=cache, scoring=scoring)
 
 
 def meeting_changes(entries: Sequence[HistoryEntry], since: dt.date | None) -> list[str]:

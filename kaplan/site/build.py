@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -13,7 +14,8 @@ from kaplan.config import Workspace
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.errors import KaplanError
 from kaplan.files import write_atomic
-from kaplan.history.git import head_blobs
+from kaplan.history.git import head_blobs, in_repository
+from kaplan.history.log import folder_touches
 from kaplan.plan.load import MAX_BYTES, plan_id
 from kaplan.site.briefs import account_dir
 from kaplan.site.cache import (
@@ -33,7 +35,10 @@ from kaplan.site.cache import (
     site_record_json,
     trusted,
 )
-from kaplan.site.pages import AccountSummary, write_site
+from kaplan.site.pages import AccountSummary, has_portfolio, site_files, write_files
+from kaplan.site.portfolio.facts import TREND_COMMITS
+from kaplan.site.portfolio.pack import PACK, write_pack
+from kaplan.site.portfolio.write import portfolio_files, portfolio_view
 from kaplan.site.tasks import (
     MEETINGS,
     BuildOptions,
@@ -45,7 +50,8 @@ from kaplan.site.tasks import (
     run_tasks,
 )
 
-# The site's own places in OUT: after a build each holds only files kaplan can vouch for.
+# The site's own places in OUT (and the dashboard's further pages, index-N.html): after a build each
+# holds only files kaplan can vouch for.
 SITE_FILES = ("index.html", "portfolio.html", "portfolio.json", "portfolio.pdf", "calendar.ics")
 SITE_DIRS = ("assets", "calendar")
 
@@ -89,8 +95,9 @@ def plan_tasks(
     options: BuildOptions,
     theme: Theme,
     index: Index | None = None,
-) -> tuple[list[PlanTask], dict[str, PlanRecord]]:
-    """What each plan needs built, and what the cache recorded of each (``index``: copies of records)."""
+) -> tuple[list[PlanTask], dict[str, PlanRecord], str]:
+    """What each plan needs built, what the cache recorded of each (``index``: copies of records),
+    and the hash of what every output depends on besides its plan."""
     brand = project.config.brand
     logo = [project.resolve(brand.logo)] if brand.logo else []
     # The PDF variant is a key too: `--pdf-variant` changes the PDFs without changing kaplan.yaml.
@@ -105,6 +112,7 @@ def plan_tasks(
     )
     accounts = account_dir(options.out)
     tasks, records = [], {}
+    folders: dict[Path, Path] = {}
     for path, shown in files:
         try:
             raw = path.read_bytes() if path.stat().st_size <= MAX_BYTES else b"\0too large"
@@ -112,9 +120,9 @@ def plan_tasks(
             raw = b"\0unreadable"
         ident = plan_id(path)
         records[ident] = load_record(accounts, ident, index)
-        history = blobs.get(path.resolve(), "")
+        history = blobs.get(in_repository(path, folders), "")
         tasks.append(make_task(path, shown, options, (context, raw, history), records[ident]))
-    return tasks, records
+    return tasks, records, context
 
 
 def build_site(
@@ -141,12 +149,17 @@ def build_site(
         raise KaplanError(f"cannot create the output folder {options.out}: {exc.strerror}") from None
     theme = Theme.of(project)
     before = load_site_record(options.out)
-    tasks, records = plan_tasks(files, project, options, theme, before.plans)
+    tasks, records, context = plan_tasks(files, project, options, theme, before.plans)
     results = _build_or_reuse(tasks, records, project, options, jobs, progress)
     try:
         others, removed, index = _tidy_accounts(options, tasks, records, results, complete)
-        site_files = _write_site(options, project, theme, results, others) if options.site else {}
-        removed += _tidy_site(options, before, site_files, index)
+        key = site_key(context, options, results, index)
+        site_files: dict[str, Output] = {}
+        if options.site and _site_current(options, before, key):
+            site_files = dict(before.files)
+        elif options.site:
+            site_files = _write_site(options, project, theme, results, others, tasks, before)
+        removed += _tidy_site(options, before, site_files, index, key)
     except OSError as exc:
         raise KaplanError(f"cannot write to {options.out}: {exc.strerror or exc}") from None
     except ThemeError as exc:  # a broken index template: exit 1, even for a theme folder kaplan refuses
@@ -176,9 +189,31 @@ def _build_or_reuse(
                 progress(done[task.ident])
         else:
             todo.append(task)
+    if todo and (options.site or options.brief):
+        todo = _with_touches(todo, records, project)
     for result in run_tasks(todo, project, options, jobs, progress):
         done[result.ident] = result
     return [done[t.ident] for t in tasks]
+
+
+def _with_touches(
+    tasks: Sequence[PlanTask], records: dict[str, PlanRecord], project: Workspace
+) -> list[PlanTask]:
+    """The tasks with their plans' last commits (one git call for them all), and what each record
+    kept of those commits when it was made for the same audience."""
+    touches = folder_touches(project.root, project.resolve(project.config.plans), TREND_COMMITS)
+    if not touches:
+        return list(tasks)
+    audience = {t.ident: t.view.partition("/")[0] for t in tasks}
+    folders: dict[Path, Path] = {}
+    return [
+        replace(
+            t,
+            touches=tuple(touches.get(in_repository(t.path, folders), ())),
+            past=r.past if (r := records[t.ident]).view.partition("/")[0] == audience[t.ident] else {},
+        )
+        for t in tasks
+    ]
 
 
 def _tidy_accounts(
@@ -284,43 +319,96 @@ def _write_site(
     theme: Theme,
     results: Sequence[PlanResult],
     others: Sequence[AccountSummary],
+    tasks: Sequence[PlanTask],
+    before: SiteRecord,
 ) -> dict[str, Output]:
-    """Write the index and its assets; the records of every site file."""
+    """Write the index, its assets, the calendars and the portfolio; the records of every site file."""
     summaries = [r.summary for r in results if r.ok and r.summary is not None]
     summaries += [a for a in others if a.html and (options.out / a.html).is_file()]
+    invalid, unbuilt = _not_built(results)
+    view, files = site_files(options.out, summaries, invalid, project, options.audience, theme, unbuilt)
+    portfolio = (
+        portfolio_view(view, options.today, options.since, project.config.currency, options.pdf)
+        if has_portfolio(options.audience)
+        else None
+    )
+    if portfolio is not None:
+        files.update(portfolio_files(options.out, portfolio, theme.env))
+    records = _site_records(options, write_files(files))
+    if portfolio is not None and options.pdf:
+        plans = {t.ident: (t.path, t.file, t.summary_key) for t in tasks}
+        records[PACK] = write_pack(
+            options.out, portfolio, plans, project, theme, options.audience, before.files.get(PACK)
+        )
+    return records
+
+
+def _not_built(results: Sequence[PlanResult]) -> tuple[list[str], list[str]]:
+    """Plans with errors (``kaplan check`` tells why), and plans valid but not written."""
     invalid = [r.ident for r in results if not r.ok and r.error is None]
-    unbuilt = [r.ident for r in results if r.error is not None]
-    files = write_site(options.out, summaries, invalid, project, options.audience, theme, unbuilt)
+    return invalid, [r.ident for r in results if r.error is not None]
+
+
+def _site_records(options: BuildOptions, digests: dict[Path, str]) -> dict[str, Output]:
+    """The record of each site file just written, by its path in OUT."""
     root = options.out.resolve()
     return {
-        str(path.resolve().relative_to(root).as_posix()): Output(
-            "", options.audience, digest, file_identity(path)
-        )
-        for path, digest in files.items()
+        path.resolve().relative_to(root).as_posix(): Output("", options.audience, digest, file_identity(path))
+        for path, digest in digests.items()
     }
 
 
+def site_key(context: str, options: BuildOptions, results: Sequence[PlanResult], index: Index) -> str:
+    """What the site's files are made from: every account's summary key (each covers its plan, its
+    history, the theme, kaplan.yaml, the audience and the day), the plans that failed, and the
+    options that change the pages."""
+    digest = hashlib.sha256(f"site\0{context}\0{options.since}\0{options.pdf}\0{options.brief}".encode())
+    for ident, (_, record) in sorted(index.items()):
+        if isinstance(record, dict):  # its summary, and which of its files the pages may link to
+            outputs = sorted(record.get("outputs") or {})
+            digest.update(f"\0{ident}\0{record.get('summary_key')}\0{outputs}".encode())
+    for r in sorted(results, key=lambda r: r.ident):
+        if not r.ok:
+            digest.update(f"\0failed\0{r.ident}\0{r.error is None}".encode())
+    return digest.hexdigest()
+
+
+def _site_current(options: BuildOptions, before: SiteRecord, key: str) -> bool:
+    """Whether the site's files in OUT were made from ``key`` for this audience and are all still there."""
+    return bool(before.key == key and before.files) and all(
+        trusted(options.out / name, output, options.audience) for name, output in before.files.items()
+    )
+
+
 def _tidy_site(
-    options: BuildOptions, before: SiteRecord, written: dict[str, Output], index: Index
+    options: BuildOptions, before: SiteRecord, written: dict[str, Output], index: Index, key: str = ""
 ) -> list[Path]:
     """Leave the site's own files only when made now, or recorded for this audience; save the record."""
     out = options.out
     files = written or {n: o for n, o in before.files.items() if trusted(out / n, o, options.audience)}
-    record = SiteRecord(dict(files), index)
+    record = SiteRecord(dict(files), index, key if written else "")
+    unchanged = record == before
     removed = []
-    candidates = [out / name for name in SITE_FILES] + [
-        p for folder in SITE_DIRS if (out / folder).is_dir() for p in sorted((out / folder).rglob("*"))
-    ]
-    candidates += sorted(out.glob(".*.tmp"))
-    for path in candidates:
+    for path in _site_candidates(out):
         name = path.relative_to(out).as_posix()
         if name in record.files or (path.is_dir() and not path.is_symlink()):
             continue
         if path.is_file() or path.is_symlink():
             path.unlink()
             removed.append(path)
-    write_atomic(out / MANIFEST, site_record_json(record))
+    if not unchanged or not (out / MANIFEST).is_file():
+        write_atomic(out / MANIFEST, site_record_json(record))
     return removed
+
+
+def _site_candidates(out: Path) -> list[Path]:
+    """Every path in the site's own places in OUT, and temporary files an interrupted write left."""
+    candidates = (
+        [out / name for name in SITE_FILES]
+        + sorted(out.glob("index-*.html"))
+        + [p for folder in SITE_DIRS if (out / folder).is_dir() for p in sorted((out / folder).rglob("*"))]
+    )
+    return candidates + sorted(out.glob(".*.tmp"))
 
 
 def _cached_summary(data: dict[str, Any] | None) -> AccountSummary | None:

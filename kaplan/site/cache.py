@@ -135,6 +135,7 @@ class PlanRecord:
     summary_key: str = ""
     view: str = ""  # the audience and day the summary was made for
     meetings: str = ""  # the key of the meeting briefings, when those recorded are all that key makes
+    past: dict[str, Any] = field(default_factory=dict)  # changes and trend by blob id (history.log)
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON."""
@@ -146,6 +147,7 @@ class PlanRecord:
             "summary_key": self.summary_key,
             "view": self.view,
             "meetings": self.meetings,
+            "past": self.past,
         }
 
 
@@ -183,6 +185,7 @@ def _record_from_json(data: Any, ident: str) -> PlanRecord:
             outputs[suffix] = output
     summary = data.get("summary")
     summary_key, view, meetings = data.get("summary_key"), data.get("view"), data.get("meetings")
+    past = data.get("past")
     return PlanRecord(
         ident,
         outputs,
@@ -190,6 +193,7 @@ def _record_from_json(data: Any, ident: str) -> PlanRecord:
         summary_key if isinstance(summary_key, str) else "",
         view if isinstance(view, str) else "",
         meetings if isinstance(meetings, str) else "",
+        past if isinstance(past, dict) else {},
     )
 
 
@@ -227,6 +231,7 @@ class SiteRecord:
 
     files: dict[str, Output] = field(default_factory=dict)
     plans: Index = field(default_factory=dict)
+    key: str = ""  # what the site's files were made from (see kaplan.site.build.site_key)
 
 
 def load_site_record(out: Path) -> SiteRecord:
@@ -243,7 +248,8 @@ def load_site_record(out: Path) -> SiteRecord:
         output = Output.from_json(value)
         if isinstance(name, str) and output is not None:
             files[name] = output
-    return SiteRecord(files, _index(data.get("plans")))
+    key = data.get("key")
+    return SiteRecord(files, _index(data.get("plans")), key if isinstance(key, str) else "")
 
 
 def _index(raw: Any) -> Index:
@@ -266,6 +272,7 @@ def site_record_json(record: SiteRecord) -> str:
     """The site record as the text of ``OUT/.kaplan-manifest.json``."""
     data = {
         "format": FORMAT,
+        "key": record.key,
         "site": {n: o.to_json() for n, o in sorted(record.files.items())},
         "plans": {
             i: {"identity": list(ident), "record": r} for i, (ident, r) in sorted(record.plans.items())

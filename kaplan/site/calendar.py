@@ -32,6 +32,11 @@ class CalendarEvent:
     summary: str
     ical: str = ""  # the VEVENT as RFC 5545 text, made once with the plan (see :func:`with_ical`)
 
+    @property
+    def ref(self) -> str:
+        """The id of the item the date belongs to (a meeting, action, project, contract…)."""
+        return self.uid.removesuffix("@kaplan").rsplit(".", 1)[-1]
+
 
 def _uid(account: str, kind: str, item: str) -> str:
     return f"{account}.{kind}.{item}@kaplan"

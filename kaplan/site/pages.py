@@ -7,7 +7,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,18 @@ from kaplan.documents.render import render_template
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Labels, Links
 from kaplan.files import write_atomic
+from kaplan.history.log import Past
 from kaplan.plan.audience import Filtered, shows_assessments
+from kaplan.plan.findings import Finding
 from kaplan.plan.meaning import forecast, is_stale, money_currency
 from kaplan.plan.model import Locale, MoneyValue, Plan
 from kaplan.site.cache import digest_of
 from kaplan.site.calendar import CalendarEvent, calendar_bytes, plan_events
+from kaplan.site.portfolio.facts import AccountFacts, account_facts
 
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", "portfolio.css")
+PAGE_SIZE = 500  # accounts per page of the dashboard: index.html stays small with 10,000 plans
+BOARD_LIMIT = 15  # projects a stage of the pipeline board lists (the largest), the rest are counted
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class AccountSummary:
     brief: str | None = None
     owner_id: str = ""  # the plan owner's id in `team`: whose calendar the account's dates go to
     events: list[CalendarEvent] = field(default_factory=list)
+    facts: AccountFacts | None = None  # what the portfolio shows besides (None: an older record)
 
     @property
     def open_projects(self) -> list[ProjectSummary]:
@@ -111,6 +117,8 @@ class AccountSummary:
         fields["projects"] = [ProjectSummary(**p) for p in data.get("projects", [])]
         fields["search"] = [SearchEntry(**s) for s in data.get("search", [])]
         fields["events"] = [CalendarEvent(**e) for e in data.get("events", [])]
+        facts = data.get("facts")
+        fields["facts"] = AccountFacts.from_json(facts) if facts is not None else None
         return cls(**fields)
 
 
@@ -177,9 +185,12 @@ def summarize(
     today: dt.date,
     links: Links,
     locale: Locale = "en",
+    findings: Sequence[Finding] = (),
+    past: Past | None = None,
 ) -> AccountSummary:
-    """The dashboard row and search entries of one plan, from what its audience may see
-    (``locale``: the site's, which its calendars are written in)."""
+    """The dashboard row, search entries and portfolio facts of one plan, from what its audience may
+    see (``locale``: the site's, which its calendars are written in; ``findings``: the plan's active
+    coaching findings; ``past``: its last commits, when it is in git)."""
     plan: Plan = filtered.plan
     meta = plan.plan
     owner = next((t.name for t in plan.team if t.id == meta.owner), "")
@@ -209,6 +220,7 @@ def summarize(
         brief=links.brief,
         owner_id=meta.owner or "",
         events=plan_events(ident, plan, locale),
+        facts=account_facts(plan, currency, findings, past, filtered.shows_assessments),
     )
 
 
@@ -220,6 +232,7 @@ class StageColumn:
     label: str
     projects: list[tuple[AccountSummary, ProjectSummary]]
     totals: dict[str, float]
+    more: int = 0  # open projects at this stage that the column does not list
 
 
 @dataclass
@@ -234,6 +247,28 @@ class SiteView:
     failed: list[str]
     unbuilt: list[str] = field(default_factory=list)
     generator: str = f"kaplan {__version__}"
+    page: int = 1  # which page of the accounts table this is (see PAGE_SIZE)
+    page_size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """How many pages the accounts table has."""
+        return max(1, -(-len(self.accounts) // self.page_size))
+
+    @property
+    def rows(self) -> list[AccountSummary]:
+        """The accounts of this page of the table."""
+        start = (self.page - 1) * self.page_size
+        return self.accounts[start : start + self.page_size]
+
+    def page_href(self, n: int) -> str:
+        """The file of page ``n`` of the dashboard."""
+        return page_file(n)
+
+    @property
+    def portfolio(self) -> bool:
+        """Whether the site has a portfolio page (see :func:`has_portfolio`)."""
+        return has_portfolio(self.audience)
 
     @property
     def locale(self) -> Locale:
@@ -254,7 +289,11 @@ class SiteView:
             for _, p in items:
                 if p.amount is not None:
                     totals[p.currency] += p.amount
-            columns.append(StageColumn(n, self.labels.stage(n), items, dict(sorted(totals.items()))))
+            shown = _largest(items, BOARD_LIMIT)
+            column = StageColumn(
+                n, self.labels.stage(n), shown, dict(sorted(totals.items())), len(items) - len(shown)
+            )
+            columns.append(column)
         return columns
 
     def totals(self) -> dict[str, float]:
@@ -286,6 +325,26 @@ class SiteView:
         return sorted({a.tier for a in self.accounts if a.tier})
 
 
+def page_file(n: int) -> str:
+    """``index.html`` for the first page of the dashboard, ``index-N.html`` for the others."""
+    return "index.html" if n == 1 else f"index-{n}.html"
+
+
+def _largest(
+    items: list[tuple[AccountSummary, ProjectSummary]], limit: int
+) -> list[tuple[AccountSummary, ProjectSummary]]:
+    """The ``limit`` projects of greatest value (in their order), all of them when there are no more."""
+    if len(items) <= limit:
+        return items
+    ranked = sorted(range(len(items)), key=lambda i: (-(items[i][1].amount or 0.0), i))[:limit]
+    return [items[i] for i in sorted(ranked)]
+
+
+def has_portfolio(audience: str) -> bool:
+    """Whether a build for ``audience`` has a portfolio: partners get none (it is all assessment)."""
+    return shows_assessments(audience)
+
+
 def search_index_js(accounts: Sequence[AccountSummary]) -> str:
     """The search index as a script (works from file://, where fetch() of JSON does not)."""
     entries = [
@@ -301,7 +360,7 @@ def render_index(view: SiteView, env: jinja2.Environment) -> str:
     return render_template(env, "index.html", s=view, L=view.labels)
 
 
-def write_site(
+def site_files(
     out: Path,
     accounts: Sequence[AccountSummary],
     failed: Sequence[str],
@@ -309,11 +368,11 @@ def write_site(
     audience: str,
     theme: Theme,
     unbuilt: Sequence[str] = (),
-) -> dict[Path, str]:
-    """Write index.html and the assets; the SHA-256 of every file the site now has.
+) -> tuple[SiteView, dict[Path, bytes]]:
+    """The site's view, and the bytes of index.html, its assets and the calendars, by path.
 
     ``failed`` are plans with errors (``kaplan check`` tells why), ``unbuilt`` plans that were valid but
-    could not be written. Files whose bytes did not change are left alone.
+    could not be written.
     """
     locale: Locale = project.config.locale
     view = SiteView(
@@ -321,14 +380,16 @@ def write_site(
         project.config.brand,
         Labels(locale),
         audience,
-        sorted(accounts, key=lambda a: a.name),
+        sorted(accounts, key=lambda a: (a.name, a.id)),
         sorted(failed),
         sorted(unbuilt),
+        page_size=PAGE_SIZE,
     )
     files: dict[Path, bytes] = {
-        out / "index.html": render_index(view, theme.env).encode("utf-8"),
-        out / "assets" / "search-index.js": search_index_js(view.accounts).encode("utf-8"),
+        out / page_file(n): render_index(replace(view, page=n), theme.env).encode("utf-8")
+        for n in range(1, view.pages + 1)
     }
+    files[out / "assets" / "search-index.js"] = search_index_js(view.accounts).encode("utf-8")
     for name in ASSETS:
         # find refuses an override that is, or links to, a file outside its theme folder.
         source = theme.find(f"site/{name}")
@@ -336,6 +397,11 @@ def write_site(
             raise ThemeError(f"site/{name}: not found in the theme folders")
         files[out / "assets" / name] = source.read_bytes()
     files.update(calendar_files(out, view.accounts, project.config.title, locale))
+    return view, files
+
+
+def write_files(files: dict[Path, bytes]) -> dict[Path, str]:
+    """Write each file whose bytes changed (atomically); the SHA-256 of every one."""
     for path, data in files.items():
         if not path.is_file() or path.is_symlink() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)

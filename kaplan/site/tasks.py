@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,27 @@ from kaplan.documents.briefing import (
     meeting_suffix,
 )
 from kaplan.documents.charts import figures as charts
+from kaplan.documents.charts.portfolio import trend_lines
 from kaplan.documents.pdf import render_pdf
 from kaplan.documents.render import render_brief, render_dossier, render_meeting_brief
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Charts, DocumentView, Links, build_view
 from kaplan.files import write_atomic, write_together
+from kaplan.history.log import Past, Touch, TrendPoint
 from kaplan.plan import Audience
 from kaplan.plan.audience import Filtered, for_audience
 from kaplan.plan.findings import Finding
 from kaplan.plan.load import plan_id
 from kaplan.plan.meaning import plan_currency, plan_locale
 from kaplan.plan.model import Locale, Plan
-from kaplan.site.briefs import account_dir, meeting_briefings, output_path, recent_history
+from kaplan.site.briefs import (
+    HISTORY_COMMITS,
+    account_dir,
+    account_past,
+    meeting_briefings,
+    output_path,
+    recent_history,
+)
 from kaplan.site.cache import (
     Output,
     PlanRecord,
@@ -61,6 +70,7 @@ class BuildOptions:
     audience: Audience = "internal"
     today: dt.date = field(default_factory=dt.date.today)
     shard: tuple[int, int] | None = None
+    since: dt.date | None = None  # the portfolio tells what moved from this day on
 
 
 @dataclass
@@ -96,6 +106,20 @@ def document_charts(plan: Plan, locale: Locale, brand: Brand) -> Charts:
             p.id: Markup(charts.stage_ladder(p, locale, font=font, primary=primary, accent=accent))
             for p in plan.projects
         },
+    )
+
+
+def with_trend(charts: Charts, trend: Sequence[TrendPoint], locale: Locale, brand: Brand) -> Charts:
+    """The charts with sparklines of the plan's health and forecast at its last commits."""
+    health, expected = trend_lines(
+        [p.health for p in trend],
+        [p.forecast for p in trend],
+        locale,
+        primary=brand.primary,
+        accent=brand.accent,
+    )
+    return replace(
+        charts, health_trend=Markup(health), forecast_trend=Markup(expected), trend_commits=len(trend)
     )
 
 
@@ -146,10 +170,17 @@ class PlanTask:
     kept: dict[str, Output] = field(default_factory=dict)
     summary_key: str = ""
     view: str = ""
+    touches: tuple[Touch, ...] = ()  # its last commits, when the build shows history
+    past: dict[str, Any] = field(default_factory=dict)  # what its record kept of them
 
 
 def dossier_view(
-    task: PlanTask, checked: CheckedPlan, filtered: Filtered, project: Workspace, options: BuildOptions
+    task: PlanTask,
+    checked: CheckedPlan,
+    filtered: Filtered,
+    project: Workspace,
+    options: BuildOptions,
+    past: Past | None = None,
 ) -> DocumentView:
     """What the dossier and briefing of a checked plan render from, as its audience may see it."""
     locale = plan_locale(filtered.plan, project.config.locale)
@@ -163,7 +194,10 @@ def dossier_view(
         charts=document_charts(filtered.plan, locale, project.config.brand),
         links=task.links,
     )
-    if options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
+    if past is not None:
+        view.history = [e for e in past.entries if e.changes][:HISTORY_COMMITS]
+        view.charts = with_trend(view.charts, past.trend, locale, project.config.brand)
+    elif options.site and ".html" in task.suffixes and checked.loaded.plan is not None:
         view.history = recent_history(task.path, project, options.audience, locale, checked.loaded.plan)
     return view
 
@@ -182,12 +216,28 @@ def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> Pla
     try:
         filtered = for_audience(plan, options.audience)
         currency = plan_currency(filtered.plan, project.config.currency)
+        locale = plan_locale(filtered.plan, project.config.locale)
+        past = (
+            account_past(
+                task.path, task.touches, project, options.audience, locale, plan, task.past, checked.loaded
+            )
+            if task.touches
+            else None
+        )
         result.summary = summarize(
-            task.ident, filtered, checked.health, currency, options.today, task.links, project.config.locale
+            task.ident,
+            filtered,
+            checked.health,
+            currency,
+            options.today,
+            task.links,
+            project.config.locale,
+            checked.findings,
+            past,
         )
         outputs: dict[str, bytes | str] = {}
         if task.suffixes:
-            view = dossier_view(task, checked, filtered, project, options)
+            view = dossier_view(task, checked, filtered, project, options, past)
             briefings: list[MeetingBriefing] = []
             if MEETINGS in task.suffixes:
                 briefings = meeting_briefings(view, task.path, project, options.audience, plan)
@@ -202,6 +252,7 @@ def build_plan(task: PlanTask, project: Workspace, options: BuildOptions) -> Pla
         task.summary_key,
         task.view,
         task.keys.get(MEETINGS, ""),
+        past.cache if past is not None else {},
     )
     files = {output_path(options.out, task.ident, suffix): data for suffix, data in outputs.items()}
     try:
@@ -348,7 +399,7 @@ def make_task(
         links,
         keys={s: keys[s] for s in have},
         kept=_kept(record, fresh),
-        summary_key=key("summary", repr(links)),
+        summary_key=key("summary", repr(links), history),
         view=edition(options),
     )
 

@@ -21,6 +21,7 @@ from click.testing import Result
 from conftest import BASE_PLAN, FAKE_PDF, TODAY, build, merge, run
 
 import kaplan.site.build
+import kaplan.site.portfolio.pack
 import kaplan.site.tasks
 from kaplan.site.cache import MANIFEST, is_bookkeeping, record_path
 from kaplan.site.tasks import in_shard, parse_shard
@@ -79,6 +80,7 @@ def _build_in(root: Path, plans: dict[str, dict[str, Any]]) -> Path:
         mp.chdir(root)
         mp.delenv("KAPLAN_TODAY", raising=False)
         mp.setattr(kaplan.site.tasks, "render_pdf", lambda html, dirs: FAKE_PDF)
+        mp.setattr(kaplan.site.portfolio.pack, "render_pdf", lambda html, theme: FAKE_PDF)
         (root / "plans").mkdir()
         for ident, data in plans.items():
             (root / "plans" / f"{ident}.yaml").write_text(
@@ -139,6 +141,10 @@ def test_second_build_is_a_no_op(
         "assets/site.js",
         "calendar.ics",
         "calendar/li-ming.ics",  # the owner of every test plan
+        "assets/portfolio.css",
+        "portfolio.html",
+        "portfolio.json",
+        "portfolio.pdf",
     }
 
     def no_yaml(*args: object, **kwargs: object) -> None:
@@ -176,6 +182,9 @@ def test_changing_one_plan_rebuilds_only_that_plan(
         "assets/search-index.js",
         "calendar.ics",  # its events are named after the account
         "calendar/li-ming.ics",
+        "portfolio.html",
+        "portfolio.json",
+        "portfolio.pdf",
     }
     assert "Zeta Pulp" in (out / "index.html").read_text(encoding="utf-8")
     assert "Zeta Paper" not in (out / "index.html").read_text(encoding="utf-8")
@@ -244,7 +253,8 @@ def test_a_template_folder_named_in_kaplan_yaml_is_part_of_the_key(repo: Path, t
 
 
 def test_changing_audience_or_today_rebuilds(repo: Path, built: list[str]) -> None:
-    assert counts(build("--audience", "external")) == (3, 0, 0, 0)
+    # a partner build has no portfolio: the internal one's three files go
+    assert counts(build("--audience", "external")) == (3, 0, 0, 3)
     assert counts(build("--audience", "external")) == (0, 3, 0, 0)
     assert counts(build("--audience", "internal")) == (3, 0, 0, 0)
     assert counts(build(today="2027-03-01")) == (3, 0, 0, 0)
@@ -426,7 +436,9 @@ def test_a_corrupt_record_is_ignored(
 
 
 @pytest.mark.parametrize("corrupt", [b"", b"[]", b'{"format": 2, "site": []}', b"\xff\x00"])
-def test_a_corrupt_site_record_is_ignored(repo: Path, acme_built_once: Path, corrupt: bytes) -> None:
+def test_a_corrupt_site_record_is_ignored(
+    repo: Path, acme_built_once: Path, corrupt: bytes, fake_pdf: list[str]
+) -> None:
     _copy_built(acme_built_once, repo, 1)
     out = repo / "build"
     good = {name: data for name, (_, data) in snapshot(out).items()}

@@ -37,4 +37,5 @@ def test_every_page_of_the_example_site_is_valid_html5(
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert len(list(out.rglob("*.html"))) == 4
+    assert len(list(out.rglob("*.html"))) == 5  # the index, the portfolio and three account pages
+    assert (out / "portfolio.html").is_file()

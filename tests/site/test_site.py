@@ -447,7 +447,7 @@ def test_a_site_without_html_pages_links_only_the_pdfs(repo: Path, plans: list[s
     assert_search_targets_exist(out)
     hrefs = [u for _, u in local_links(parse(out / "index.html"))]
     assert "accounts/acme.pdf" in hrefs
-    assert [h for h in hrefs if h.endswith(".html")] == []
+    assert [h for h in hrefs if h.endswith(".html")] == ["index.html", "portfolio.html"]  # the site's own
 
 
 def test_site_flag_builds_the_site_for_named_plans_too(repo: Path, plans: list[str]) -> None:
@@ -759,6 +759,7 @@ def test_every_page_is_well_formed_html5(site: Path) -> None:
         "accounts/ansteel.html",
         "accounts/quiet.html",
         "index.html",
+        "portfolio.html",
     ]
     for page in pages:
         name = page.path.relative_to(out)
