@@ -1074,3 +1074,26 @@ def test_account_page_of_the_external_edition_holds_no_assessments(
     assert 'class="rag' not in page
     assert word("ap_top_findings", "en") not in page
     assert word("forecast", "en") not in page
+
+
+def test_compiled_templates_are_kept_only_in_a_cache_folder_closed_to_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bytecode is loaded as code: a folder another user could write to is not used."""
+    from kaplan.documents import theme as theme_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    theme_module._bytecode_cache.cache_clear()
+    try:
+        cache = theme_module._bytecode_cache()
+        assert cache is not None
+        folder = tmp_path / "kaplan" / "templates"
+        assert folder.stat().st_mode & 0o777 == 0o700
+        env = Theme([builtin_folder()]).new_env()
+        env.get_template("macros.html")
+        assert list(folder.glob("__jinja2_*.cache"))  # compiled once, kept for the next run
+        folder.chmod(0o777)
+        theme_module._bytecode_cache.cache_clear()
+        assert theme_module._bytecode_cache() is None
+    finally:
+        theme_module._bytecode_cache.cache_clear()

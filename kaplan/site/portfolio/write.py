@@ -69,7 +69,8 @@ def portfolio_json(view: PortfolioView) -> str:
             "moved": len(view.moved()),
         },
     }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    # Compact: with an indent, json falls back from its C encoder (a 1.3 MB file took 0.4 s).
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def _account(a: AccountSummary, view: PortfolioView, ranked: Any) -> dict[str, Any]:
