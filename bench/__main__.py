@@ -9,7 +9,9 @@ the version-1 ones) in a temporary folder, then times, best of N each:
 Targets (format 1.1): ≥ 500 plans/s, ≤ 1.5× the bare parse.
 Also run by default, or alone with ``--only``: ``pdf`` (bench/pdf.py: the PDF step against bare
 WeasyPrint), ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers)
-and ``brief`` (`kaplan brief` of one meeting of the rich example plan, as a whole process; target ≤ 1.5 s).
+``brief`` (`kaplan brief` of one meeting of the rich example plan, as a whole process; target ≤ 1.5 s)
+and ``portfolio`` (bench/portfolio.py: the site with portfolio and trends on 1,000 plans in git, and
+10,000 plans HTML only).
 """
 
 from __future__ import annotations
@@ -92,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to show")
     parser.add_argument(
-        "--only", choices=["check", "pdf", "site", "brief"], help="run one benchmark (default: all of them)"
+        "--only",
+        choices=["check", "pdf", "site", "brief", "portfolio"],
+        help="run one benchmark (default: all of them)",
+    )
+    parser.add_argument(
+        "--no-scale", action="store_true", help="skip the 10,000-plan run of the portfolio benchmark"
     )
     args = parser.parse_args(argv)
     ok = True
@@ -108,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = site.run(args.plans, args.seed, args.repeat, args.profile, args.top) and ok
     if args.only in (None, "brief"):
         ok = bench_brief(args.repeat) and ok
+    if args.only in (None, "portfolio"):
+        from bench import portfolio
+
+        ok = portfolio.run(args.plans, args.seed, args.repeat, scale=not args.no_scale) and ok
     return 0 if ok else 1
 
 
