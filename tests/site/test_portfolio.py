@@ -151,6 +151,15 @@ def test_the_page_tells_what_moved_ranks_the_accounts_and_draws_the_trends(histo
     assert "Economic buyer against us" in rules
     assert "opponent-buyer" in rules
     assert '<a href="portfolio.html">' in (history / "build" / "index.html").read_text(encoding="utf-8")
+    # health up / down since the review date, as the histories in portfolio.json tell it
+    changes = []
+    for a in data["accounts"]:
+        then = [h["health"] for h in a["history"] if h["date"] < "2026-10-01"]
+        if then and a["history"]:
+            changes.append(a["history"][-1]["health"] - then[-1])
+    ups, downs = sum(c > 0 for c in changes), sum(c < 0 for c in changes)
+    assert downs >= 1  # bolt's economic buyer turned sceptic on 2026-10-10
+    assert f'<span class="up">▲ {ups}</span> <span class="down">▼ {downs}</span>' in html
     # the account page draws its own trend
     page = (history / "build" / "accounts" / "acme.html").read_text(encoding="utf-8")
     assert "last 3 commits" in page

@@ -282,10 +282,10 @@ class PortfolioView(SiteView):
                 out.append(Moved(a, moves, then, now))
         return sorted(out, key=lambda m: (-abs(m.health_change or 0), -len(m.moves), m.account.name))
 
-    def healthier(self) -> list[Moved]:
-        """Accounts whose health went up since :attr:`since`, most first."""
-        up = [m for m in self.moved() if (m.health_change or 0) > 0]
-        return sorted(up, key=lambda m: -(m.health_change or 0))
+    def health_moves(self) -> tuple[int, int]:
+        """How many accounts got healthier, and how many less healthy, since :attr:`since`."""
+        changes = [m.health_change or 0 for m in self.moved()]
+        return sum(c > 0 for c in changes), sum(c < 0 for c in changes)
 
     def with_trend(self) -> Iterator[AccountSummary]:
         """Accounts whose plan has at least two commits (a trend to draw)."""
