@@ -106,19 +106,25 @@ def run_build(args: Sequence[str], cwd: Path, sample: bool = False) -> Run:
     env.pop("KAPLAN_TODAY", None)
     command = [*kaplan_command(), "build", "--today", TODAY, *args]
     peaks: dict[int, int] = {}
-    started = time.perf_counter()
-    with subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as proc:
-        if sample:
-            while proc.poll() is None:
+    # The output goes to files, not pipes: while sampling nobody reads a pipe, and a build's progress
+    # lines (one per plan) would fill one and stop the build.
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as out_file,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as err_file,
+    ):
+        started = time.perf_counter()
+        with subprocess.Popen(command, cwd=cwd, env=env, stdout=out_file, stderr=err_file, text=True) as proc:
+            while sample and proc.poll() is None:
                 for pid in (proc.pid, *_children(proc.pid)):
                     hwm = _status_kb(pid, "VmHWM:")
                     if hwm is not None:
                         peaks[pid] = max(peaks.get(pid, 0), hwm)
                 time.sleep(SAMPLE_S)
-        out, err = proc.communicate()
-    seconds = time.perf_counter() - started
+            proc.wait()
+        seconds = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} exited {proc.returncode}:\n{(out + err)[-3000:]}")
     match = next((m for m in map(SUMMARY.match, err.splitlines()) if m), None)

@@ -269,15 +269,18 @@ class PortfolioView(SiteView):
 
     def moved(self) -> list[Moved]:
         """Accounts where something moved since :attr:`since`: changes from git, health then and now."""
+        # Without a trend there is no "then": a plan outside git moves nowhere.
         out = []
         for a in self.accounts:
             if a.facts is None:
                 continue
             since = self.since.isoformat()
             moves = [m for m in a.facts.moves if m.date >= since]
+            # Then: the plan as committed before the review date, judged on its commit's day; now: as
+            # it stands today (an action that fell overdue since counts too).
             before = [p.health for p in a.facts.trend if p.date < since]
             then = before[-1] if before else None
-            now = a.facts.trend[-1].health if a.facts.trend else None
+            now = a.health_score
             if moves or (then is not None and now is not None and then != now):
                 out.append(Moved(a, moves, then, now))
         return sorted(out, key=lambda m: (-abs(m.health_change or 0), -len(m.moves), m.account.name))
