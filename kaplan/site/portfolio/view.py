@@ -9,9 +9,11 @@ charts and the ranking use the portfolio's currency (kaplan.yaml's), and the tot
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from markupsafe import Markup
 
@@ -99,6 +101,23 @@ class Moved:
         return self.health_now - self.health_then
 
 
+T = TypeVar("T")
+
+
+def _once(method: Callable[[PortfolioView], T]) -> Callable[[PortfolioView], T]:
+    """A figure computed once per view: the page, the JSON and the pack ask for each several times."""
+
+    @functools.wraps(method)
+    def cached(self: PortfolioView) -> T:
+        memo = self.__dict__.setdefault("_memo", {})
+        if method.__name__ not in memo:
+            memo[method.__name__] = method(self)
+        result: T = memo[method.__name__]
+        return result
+
+    return cached
+
+
 @dataclass
 class PortfolioView(SiteView):
     """What ``portfolio.html``, ``portfolio.json`` and the review pack render from."""
@@ -165,6 +184,7 @@ class PortfolioView(SiteView):
         )
         return words[level]
 
+    @_once
     def by_stage(self) -> list[tuple[int, str, Figures]]:
         """Open projects by stage: (stage, label, figures), stages 1–8."""
         stages = {n: Figures() for n in range(1, 9)}
@@ -175,10 +195,12 @@ class PortfolioView(SiteView):
                 stages[n].accounts += 1
         return [(n, self.labels.stage(n), stages[n]) for n in stages]
 
+    @_once
     def by_owner(self) -> list[tuple[str, Figures]]:
         """Accounts by plan owner, most pipeline first."""
         return self._grouped(lambda a: a.owner or "—")
 
+    @_once
     def by_tier(self) -> list[tuple[str, Figures]]:
         """Accounts by tier (A before B…; none last)."""
         groups = self._grouped(lambda a: a.tier or "—")
@@ -196,6 +218,7 @@ class PortfolioView(SiteView):
         cur = self.currency
         return sorted(groups.items(), key=lambda g: (-g[1].pipeline.get(cur, 0.0), g[0]))
 
+    @_once
     def ranking(self) -> list[Ranked]:
         """Accounts with an open pipeline, by value at stake × risk, greatest first.
 
@@ -222,6 +245,7 @@ class PortfolioView(SiteView):
             ),
         )
 
+    @_once
     def ahead(self) -> list[tuple[int, list[Dated]]]:
         """The dates of the next 30, 60 and 90 days: (window end, dates in it, by day)."""
         windows: dict[int, list[Dated]] = {w: [] for w in WINDOWS}
@@ -235,6 +259,7 @@ class PortfolioView(SiteView):
             dates.sort(key=lambda d: (d.event.day, d.account.name, d.event.kind, d.event.uid))
         return list(windows.items())
 
+    @_once
     def rules(self) -> list[RuleGroup]:
         """Each coaching rule that fires somewhere, with its accounts: the most accounts first."""
         found: dict[str, list[tuple[AccountSummary, int]]] = defaultdict(list)
@@ -258,6 +283,7 @@ class PortfolioView(SiteView):
         """The buying-team roles of the coverage map."""
         return COVERAGE_ROLES
 
+    @_once
     def coverage(self) -> list[tuple[AccountSummary, list[int]]]:
         """Accounts with an open project × roles: how well each role is covered (0–3)."""
         rows = []
@@ -267,6 +293,7 @@ class PortfolioView(SiteView):
                 rows.append((a, [cover.get(role, 0) for role in COVERAGE_ROLES]))
         return rows
 
+    @_once
     def moved(self) -> list[Moved]:
         """Accounts where something moved since :attr:`since`: changes from git, health then and now."""
         # Without a trend there is no "then": a plan outside git moves nowhere.
