@@ -148,20 +148,22 @@ def stage_label(stage: int, locale: Locale) -> str:
 
 # The buying-team roles a portfolio's coverage map shows, in the order of its columns.
 COVERAGE_ROLES = ("economic_buyer", "technical_buyer", "user_buyer", "coach", "approver", "procurement")
-# How well a role is covered: nobody named; named but not reached (or against us); reached but
-# undecided; on our side.
-NOBODY, NOT_REACHED, REACHED, ON_OUR_SIDE = 0, 1, 2, 3
+# How well a role is covered: nobody named; named but against us; named but not reached; reached
+# but undecided; on our side.
+NOBODY, AGAINST_US, NOT_REACHED, REACHED, ON_OUR_SIDE = 0, 1, 2, 3, 4
 
 
 def role_coverage(plan: Plan) -> dict[str, int]:
-    """For each of :data:`COVERAGE_ROLES`, how well the buying teams of the open projects cover it:
-    the best of its members (:data:`NOBODY` … :data:`ON_OUR_SIDE`). Empty without an open project."""
+    """For each of :data:`COVERAGE_ROLES`, how well the buying teams of the open projects cover it
+    (:data:`NOBODY` … :data:`ON_OUR_SIDE`): in each project the best of the role's members, over
+    the projects the weakest (a role left open in one deal is a gap). Empty without an open project."""
     projects = [p for p in plan.projects if p.outcome == "open"]
     if not projects:
         return {}
     people = {p.id: p for p in plan.people}
-    best = dict.fromkeys(COVERAGE_ROLES, NOBODY)
+    worst = dict.fromkeys(COVERAGE_ROLES, ON_OUR_SIDE)
     for project in projects:
+        best = dict.fromkeys(COVERAGE_ROLES, NOBODY)
         for member in project.buying_team:
             person = people.get(member.person)
             if person is None:
@@ -170,10 +172,14 @@ def role_coverage(plan: Plan) -> dict[str, int]:
             for role in member.roles:
                 if role in best and level > best[role]:
                     best[role] = level
-    return best
+        for name in COVERAGE_ROLES:
+            worst[name] = min(worst[name], best[name])
+    return worst
 
 
 def _covered(support: str, coverage: str) -> int:
-    if coverage == "none" or support in ("skeptic", "opponent"):
+    if support in ("skeptic", "opponent"):
+        return AGAINST_US
+    if coverage == "none":
         return NOT_REACHED
     return ON_OUR_SIDE if support in ("champion", "supporter") else REACHED

@@ -31,11 +31,13 @@ class CalendarEvent:
     kind: str  # meeting, action_due, decide_by, sign_by, contract_end, contract_notice, objective_due, next_purchase
     summary: str
     ical: str = ""  # the VEVENT as RFC 5545 text, made once with the plan (see :func:`with_ical`)
+    project: str = ""  # the id of the open project a decision date belongs to
 
     @property
     def ref(self) -> str:
-        """The id of the item the date belongs to (a meeting, action, project, contract…)."""
-        return self.uid.removesuffix("@kaplan").rsplit(".", 1)[-1]
+        """The id of the item the date belongs to (a meeting, action, project, contract…); for a
+        decision step, its project."""
+        return self.project or self.uid.removesuffix("@kaplan").rsplit(".", 1)[-1]
 
 
 def _uid(account: str, kind: str, item: str) -> str:
@@ -49,8 +51,8 @@ def _slug(text: str) -> str:
 
 def plan_events(ident: str, plan: Plan, locale: Locale | None = None) -> list[CalendarEvent]:
     """The dates of one (audience-filtered) plan, in date order: meetings, open actions with a due
-    date, open projects' decision and signing dates, contract ends and notice dates, objectives'
-    due dates and next purchases. With ``locale`` (the calendar's), each carries its VEVENT text."""
+    date, open projects' decision and signing dates and the steps of their decision process not yet
+    done, contract ends and notice dates, objectives' due dates and next purchases. With ``locale`` (the calendar's), each carries its VEVENT text."""
     name = plan.account.name
     events = sorted(_events(ident, name, plan), key=lambda e: (e.day, e.kind, e.uid))
     return events if locale is None else [with_ical(e, locale) for e in events]
@@ -82,7 +84,7 @@ def _events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:
 
 
 def _activity_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:
-    """Meetings, open actions due, and open projects' decision and signing dates."""
+    """Meetings, open actions due, and open projects' decision and signing dates and steps."""
     for m in plan.meetings:
         yield CalendarEvent(_uid(ident, "meeting", m.id), m.on.isoformat(), "meeting", f"{name}: {m.title}")
     for a in plan.actions:
@@ -91,11 +93,18 @@ def _activity_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEven
                 _uid(ident, "action", a.id), a.due.isoformat(), "action_due", f"{name}: {a.what}"
             )
     for p in plan.projects:
-        if p.outcome != "open" or p.timeline is None:
+        if p.outcome != "open":
             continue
-        for kind, day in (("decide_by", p.timeline.decide_by), ("sign_by", p.timeline.sign_by)):
+        ends = (("decide_by", p.timeline.decide_by), ("sign_by", p.timeline.sign_by)) if p.timeline else ()
+        for kind, day in ends:
             if day is not None:
-                yield CalendarEvent(_uid(ident, kind, p.id), day.isoformat(), kind, f"{name}: {p.name}")
+                uid = _uid(ident, kind, p.id)
+                yield CalendarEvent(uid, day.isoformat(), kind, f"{name}: {p.name}", project=p.id)
+        for step in p.decision_process:
+            if step.by is not None and step.status != "done":
+                uid = _uid(ident, "decision_step", f"{p.id}.{_slug(step.step)}")
+                summary = f"{name}: {p.name} · {step.step}"
+                yield CalendarEvent(uid, step.by.isoformat(), "decision_step", summary, project=p.id)
 
 
 def _standing_events(ident: str, name: str, plan: Plan) -> Iterator[CalendarEvent]:

@@ -45,6 +45,7 @@ class ProjectSummary:
     amount: float | None
     currency: str
     forecast: float | None = None  # amount × probability (meaning.forecast), in the same currency
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def summarize(
     projects = []
     for p in plan.projects:
         amount, cur = _amount(p.value, currency)
-        projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur, forecast(p)))
+        projects.append(ProjectSummary(p.name, p.stage, p.outcome, amount, cur, forecast(p), p.id))
     search = _search_entries(plan, page) if page else []
     return AccountSummary(
         id=ident,
@@ -220,7 +221,8 @@ def summarize(
         brief=links.brief,
         owner_id=meta.owner or "",
         events=plan_events(ident, plan, locale),
-        facts=account_facts(plan, currency, findings, past, filtered.shows_assessments),
+        # findings about what the audience may not see are dropped, as from its documents
+        facts=account_facts(plan, currency, filtered.findings(findings), past, filtered.shows_assessments),
     )
 
 

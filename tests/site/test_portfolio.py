@@ -130,9 +130,10 @@ def test_portfolio_json_adds_up_to_the_plans_and_carries_their_history(history: 
     assert [m["kind"] for m in acme["moves"]] == ["stage_advanced", "stage_advanced"]
     assert [m["kind"] for m in bolt["moves"]] == ["support_changed"]
     # coverage and findings are there for the internal audience
-    assert acme["coverage"]["economic_buyer"] == 3
+    assert acme["coverage"]["economic_buyer"] == 4  # plan.meaning.ON_OUR_SIDE
     assert acme["coverage"]["coach"] == 0
     assert "opponent-buyer" in bolt["findings"]
+    assert bolt["coverage"]["economic_buyer"] == 1  # AGAINST_US: Zhao turned sceptic
     ranked = [a for a in data["accounts"] if a["risk"] is not None]
     assert {a["id"] for a in ranked} == {"acme", "bolt", "cobalt"}
 
@@ -318,3 +319,60 @@ def test_a_large_dashboard_is_paged_and_its_board_lists_the_largest_projects(
     assert build("--no-pdf", "--no-brief").exit_code == 0
     assert (out / "index-2.html").is_file()
     assert not (out / "index-3.html").exists()  # a page the dashboard no longer has is removed
+
+
+def test_what_is_decided_in_30_days_and_what_is_overdue_lead_the_page(
+    repo: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    plan = make_plan(account={"name": "Acme Steel"})
+    project = plan["projects"][0]
+    project["timeline"] = {"decide_by": "2026-12-15", "sign_by": "2027-02-01"}
+    project["decision_process"] = [
+        {"step": "Technical evaluation", "by": "2026-12-04"},
+        {"step": "Kick-off", "by": "2026-10-01", "status": "done"},
+    ]
+    plan["actions"].append(
+        {"id": "a-late", "what": "Send the TCO model", "owner": "li-ming", "due": "2026-11-10"}
+    )
+    write(repo, "acme", plan)
+    assert build("--no-pdf", "--no-brief").exit_code == 0
+    html = (repo / "build" / "portfolio.html").read_text(encoding="utf-8")
+    block = html[html.index('id="pf-decisions"') : html.index('id="pf-stages"')]
+    assert block.index("Line upgrade · Technical evaluation") < block.index("Decision</span> Line upgrade")
+    assert "2027" not in block  # the signing is more than 30 days ahead
+    assert "Kick-off" not in block  # a step done is decided already
+    assert "CNY 1.2M" in block  # the value at stake, from the project
+    assert "Overdue actions (1): </b>Acme Steel: Send the TCO model" in block
+    # the calendar holds the step too, once, with its project as its ref
+    data = read_json(repo)
+    steps = [d for d in account(data, "acme")["next_dates"] if d["kind"] == "decision_step"]
+    assert steps == [{"kind": "decision_step", "date": "2026-12-04", "ref": "p-line"}]
+    assert "Technical evaluation" in (repo / "build" / "calendar.ics").read_text(encoding="utf-8")
+    # findings name what they found, not only the rule
+    assert account(data, "acme")["notes"]["overdue-action"].startswith(
+        "“Send the TCO model” was due 17 days ago"
+    )
+
+
+def test_the_trend_keeps_the_richest_account_on_one_page(repo: Path) -> None:
+    """Page 1 of a dossier with a git history (sparklines) still holds the whole account page."""
+    from pdfcheck import print_problems
+    from pypdf import PdfReader
+
+    example = Path(__file__).resolve().parents[2] / "plans" / "anshan-special-steel.yaml"
+    git(repo, "-c", "init.defaultBranch=main", "init", "-q")
+    text = example.read_text(encoding="utf-8")
+    (repo / "plans" / example.name).write_text(
+        text.replace("reviewed: 2026-11-20", "reviewed: 2026-09-20"), "utf-8"
+    )
+    commit(repo, "Plan", "2026-09-20")
+    (repo / "plans" / example.name).write_text(text, encoding="utf-8")
+    commit(repo, "Review", "2026-11-20")
+    assert build("--no-brief", "--today", "2026-12-01").exit_code == 0
+    pdf = repo / "build" / "accounts" / "anshan-special-steel.pdf"
+    assert 'class="ap-trend"' in (repo / "build" / "accounts" / "anshan-special-steel.html").read_text(
+        "utf-8"
+    )
+    assert print_problems(pdf.read_bytes()) == []
+    second = PdfReader(pdf).pages[1].extract_text()
+    assert "执行摘要" in second  # page 2 opens the summary: nothing of page 1 spilled over

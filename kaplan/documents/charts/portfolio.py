@@ -121,9 +121,10 @@ def trend_lines(
     *,
     primary: str | None = None,
     accent: str | None = None,
+    size: tuple[float, float] = (44.0, 14.0),
 ) -> tuple[str, str]:
-    """Sparklines of a plan's health and forecast at its last commits (oldest first): each is empty
-    unless at least two of its values are known."""
+    """Sparklines of a plan's health and forecast at its last commits (oldest first), small enough to
+    sit in a line of text: each is empty unless at least two of its values are known."""
     zh = locale == "zh"
 
     def words(values: Sequence[float | None], what: str) -> str:
@@ -139,5 +140,9 @@ def trend_lines(
             out.append("")
             continue
         low, high = scale
-        out.append(sparkline(values, words(values, what), primary=ink, low=low, high=high))
+        out.append(
+            sparkline(
+                values, words(values, what), width=size[0], height=size[1], primary=ink, low=low, high=high
+            )
+        )
     return out[0], out[1]

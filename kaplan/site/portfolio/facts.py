@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaplan.documents.markdown import for_readers
+from kaplan.documents.page import one_line
 from kaplan.history.log import Past, TrendPoint
 from kaplan.plan.findings import Finding
 from kaplan.plan.meaning import role_coverage
@@ -23,6 +25,7 @@ MOVES = (
     *("person_added", "person_left", "person_removed", "support_changed"),
 )
 TREND_COMMITS = 12
+NOTE_CHARS = 160  # of a finding's message on the portfolio
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class AccountFacts:
 
     currency: str
     findings: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # the first finding of each rule, as printed
     coverage: dict[str, int] = field(default_factory=dict)
     trend: list[TrendPoint] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
@@ -66,8 +70,19 @@ def account_facts(
     ]
     if not assessments:
         return AccountFacts(currency, trend=[replace_health(p) for p in trend], moves=moves)
-    counted = Counter(f.code for f in findings if not f.structural and f.waived is None)
-    return AccountFacts(currency, dict(sorted(counted.items())), role_coverage(plan), trend, moves)
+    active = [f for f in findings if not f.structural and f.waived is None]
+    counted = Counter(f.code for f in active)
+    notes: dict[str, str] = {}
+    for f in active:
+        notes.setdefault(f.code, one_line(for_readers(f.message), NOTE_CHARS))
+    return AccountFacts(
+        currency,
+        dict(sorted(counted.items())),
+        dict(sorted(notes.items())),
+        role_coverage(plan),
+        trend,
+        moves,
+    )
 
 
 def replace_health(point: TrendPoint) -> TrendPoint:

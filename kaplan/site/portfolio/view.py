@@ -22,11 +22,18 @@ from kaplan.documents.charts.portfolio import sparkline, stage_bars
 from kaplan.documents.labels import word
 from kaplan.plan.meaning import COVERAGE_ROLES
 from kaplan.site.calendar import CalendarEvent
-from kaplan.site.pages import AccountSummary, SiteView
+from kaplan.site.pages import AccountSummary, ProjectSummary, SiteView
 from kaplan.site.portfolio.facts import Move
 
 WINDOWS = (30, 60, 90)  # the next dates, in windows of days from today
+DECISIONS = ("decide_by", "sign_by", "decision_step")
 UNKNOWN_RISK = 50  # an account without a health score counts as half at risk
+# What each level of role coverage (plan.meaning.role_coverage) means, and its mark on the map.
+COVERAGE_WORDS = {
+    "zh": ("无人", "反对我们", "已识别，未接触", "已接触，态度未定", "站在我们这边"),
+    "en": ("nobody", "against us", "named, not reached", "reached, undecided", "on our side"),
+}
+COVERAGE_MARKS = ("✕", "▼", "○", "◐", "●")
 
 
 @dataclass
@@ -71,6 +78,16 @@ class Dated:
     account: AccountSummary
     event: CalendarEvent
     days: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision, signing or decision step ahead, with the project it decides."""
+
+    account: AccountSummary
+    event: CalendarEvent
+    days: int
+    project: ProjectSummary | None
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ class PortfolioView(SiteView):
     dates_limit: int = 25
     coverage_limit: int = 100
     moved_limit: int = 60
+    notes_limit: int = 8  # accounts a rule names with their finding; the rest by name
 
     def link(self, account: AccountSummary) -> str | None:
         """Where an account's name links: its page on the site, or its page in the pack."""
@@ -177,12 +195,8 @@ class PortfolioView(SiteView):
     def coverage_word(self, level: int) -> str:
         """What a coverage level means, for readers who do not see the symbol."""
         zh = self.locale == "zh"
-        words = (
-            ("无人", "已识别但未接触或反对", "已接触，态度未定", "站在我们这边")
-            if zh
-            else ("nobody", "named, not reached or against us", "reached, undecided", "on our side")
-        )
-        return words[level]
+        words = COVERAGE_WORDS["zh" if zh else "en"]
+        return words[level] if 0 <= level < len(words) else ""
 
     @_once
     def by_stage(self) -> list[tuple[int, str, Figures]]:
@@ -260,6 +274,31 @@ class PortfolioView(SiteView):
         return list(windows.items())
 
     @_once
+    def decisions(self) -> list[Decision]:
+        """What is decided in the next 30 days: decide-by and sign-by dates and decision steps, by day."""
+        found = []
+        for a in self.accounts:
+            projects = {p.id: p for p in a.open_projects if p.id}
+            for e in a.events:
+                days = (dt.date.fromisoformat(e.day) - self.today).days
+                if e.kind in DECISIONS and 0 <= days <= WINDOWS[0]:
+                    found.append(Decision(a, e, days, projects.get(e.project)))
+        return sorted(
+            found, key=lambda d: (d.event.day, -(d.project.amount or 0) if d.project else 0, d.event.uid)
+        )
+
+    @_once
+    def overdue(self) -> list[Dated]:
+        """Open actions past their due date, the longest overdue first."""
+        found = []
+        for a in self.accounts:
+            for e in a.events:
+                days = (dt.date.fromisoformat(e.day) - self.today).days
+                if e.kind == "action_due" and days < 0:
+                    found.append(Dated(a, e, days))
+        return sorted(found, key=lambda d: (d.event.day, d.account.name, d.event.uid))
+
+    @_once
     def rules(self) -> list[RuleGroup]:
         """Each coaching rule that fires somewhere, with its accounts: the most accounts first."""
         found: dict[str, list[tuple[AccountSummary, int]]] = defaultdict(list)
@@ -277,6 +316,11 @@ class PortfolioView(SiteView):
             )
         order = {"error": 0, "warning": 1, "info": 2}
         return sorted(groups, key=lambda g: (-len(g.accounts), order.get(g.severity, 3), g.code))
+
+    @property
+    def coverage_marks(self) -> tuple[str, ...]:
+        """The mark of each coverage level on the map (shape as well as colour)."""
+        return COVERAGE_MARKS
 
     @property
     def roles(self) -> tuple[str, ...]:

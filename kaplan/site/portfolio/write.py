@@ -104,6 +104,7 @@ def _account(a: AccountSummary, view: PortfolioView, ranked: Any) -> dict[str, A
             for p in (facts.trend if facts else [])
         ],
         "findings": dict(facts.findings) if facts else {},
+        "notes": dict(facts.notes) if facts else {},
         "coverage": dict(facts.coverage) if facts else {},
         "moves": [
             {"date": m.date, "kind": m.kind, "message": m.message} for m in (facts.moves if facts else [])
