@@ -330,6 +330,7 @@ def test_what_is_decided_in_30_days_and_what_is_overdue_lead_the_page(
     project["decision_process"] = [
         {"step": "Technical evaluation", "by": "2026-12-04"},
         {"step": "Kick-off", "by": "2026-10-01", "status": "done"},
+        {"step": "Award", "by": "2026-12-15"},
     ]
     plan["actions"].append(
         {"id": "a-late", "what": "Send the TCO model", "owner": "li-ming", "due": "2026-11-10"}
@@ -338,7 +339,8 @@ def test_what_is_decided_in_30_days_and_what_is_overdue_lead_the_page(
     assert build("--no-pdf", "--no-brief").exit_code == 0
     html = (repo / "build" / "portfolio.html").read_text(encoding="utf-8")
     block = html[html.index('id="pf-decisions"') : html.index('id="pf-stages"')]
-    assert block.index("Line upgrade · Technical evaluation") < block.index("Decision</span> Line upgrade")
+    assert block.index("Line upgrade · Technical evaluation") < block.index("Line upgrade · Award")
+    assert "Decision</span>" not in block  # the award on decide_by's own day tells it better
     assert "2027" not in block  # the signing is more than 30 days ahead
     assert "Kick-off" not in block  # a step done is decided already
     assert "CNY 1.2M" in block  # the value at stake, from the project
@@ -346,7 +348,10 @@ def test_what_is_decided_in_30_days_and_what_is_overdue_lead_the_page(
     # the calendar holds the step too, once, with its project as its ref
     data = read_json(repo)
     steps = [d for d in account(data, "acme")["next_dates"] if d["kind"] == "decision_step"]
-    assert steps == [{"kind": "decision_step", "date": "2026-12-04", "ref": "p-line"}]
+    assert steps == [
+        {"kind": "decision_step", "date": "2026-12-04", "ref": "p-line"},
+        {"kind": "decision_step", "date": "2026-12-15", "ref": "p-line"},
+    ]
     assert "Technical evaluation" in (repo / "build" / "calendar.ics").read_text(encoding="utf-8")
     # findings name what they found, not only the rule
     assert account(data, "acme")["notes"]["overdue-action"].startswith(

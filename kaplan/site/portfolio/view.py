@@ -279,10 +279,16 @@ class PortfolioView(SiteView):
         found = []
         for a in self.accounts:
             projects = {p.id: p for p in a.open_projects if p.id}
+            # a step on the decision's own day (the award on decide_by) says more than the bare date,
+            # as on the account page
+            stepped = {(e.project, e.day) for e in a.events if e.kind == "decision_step"}
             for e in a.events:
                 days = (dt.date.fromisoformat(e.day) - self.today).days
-                if e.kind in DECISIONS and 0 <= days <= WINDOWS[0]:
-                    found.append(Decision(a, e, days, projects.get(e.project)))
+                if e.kind not in DECISIONS or not 0 <= days <= WINDOWS[0]:
+                    continue
+                if e.kind != "decision_step" and (e.project, e.day) in stepped:
+                    continue
+                found.append(Decision(a, e, days, projects.get(e.project)))
         return sorted(
             found, key=lambda d: (d.event.day, -(d.project.amount or 0) if d.project else 0, d.event.uid)
         )
