@@ -381,3 +381,32 @@ def test_the_trend_keeps_the_richest_account_on_one_page(repo: Path) -> None:
     assert print_problems(pdf.read_bytes()) == []
     second = PdfReader(pdf).pages[1].extract_text()
     assert "执行摘要" in second  # page 2 opens the summary: nothing of page 1 spilled over
+
+
+def test_markup_in_a_plan_stays_text_on_the_portfolio(
+    repo: Path, make_plan: Callable[..., dict[str, Any]]
+) -> None:
+    """Every text of a plan reaches the portfolio escaped: its tables, its SVG labels and the pack."""
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    plan = make_plan(account={"name": f"Acme {evil}"})
+    plan["projects"][0]["name"] = f"Line {evil}"
+    plan["projects"][0]["timeline"] = {"decide_by": "2026-12-15"}
+    plan["actions"].append({"id": "a-late", "what": f"Call {evil}", "owner": "li-ming", "due": "2026-11-01"})
+    git(repo, "-c", "init.defaultBranch=main", "init", "-q")
+    write(repo, "acme", plan)
+    commit(repo, "Plan", "2026-09-01")
+    plan["people"][0]["support"] = "neutral"
+    write(repo, "acme", plan)
+    commit(repo, "Cooler", "2026-11-01")
+    assert build("--no-pdf", "--no-brief").exit_code == 0
+    for name in ("portfolio.html", "index.html"):
+        html = (repo / "build" / name).read_text(encoding="utf-8")
+        assert "<script>alert" not in html, name
+        assert "<img src=x" not in html, name
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, name
+    html = (repo / "build" / "portfolio.html").read_text(encoding="utf-8")
+    assert 'aria-label="Acme &lt;script&gt;' in html  # the sparkline's label
+    assert (
+        json.loads((repo / "build" / "portfolio.json").read_text(encoding="utf-8"))["accounts"][0]["name"]
+        == f"Acme {evil}"
+    )
