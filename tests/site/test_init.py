@@ -285,6 +285,10 @@ def test_workflow(tmp_path: Path) -> None:
     assert jobs["build"]["needs"] == "check"
     assert "if" not in jobs["build"]
     assert "kaplan build --jobs 2" in runs["build"]
+    # the jobs that build read the plans' history from git: the whole of it, not the last commit
+    for name in ("build", "pages"):
+        (checkout,) = [s for s in jobs[name]["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+        assert checkout["with"]["fetch-depth"] == 0, name
     assert "libharfbuzz-subset0 fonts-wqy-microhei" in runs["build"]
     assert workflow["env"]["KAPLAN_PACKAGE"] == PINNED
     assert runs["check"].count('pip install "$KAPLAN_PACKAGE"') == 1
@@ -296,6 +300,9 @@ def test_workflow(tmp_path: Path) -> None:
     sharded = yaml.safe_load("jobs:\n" + re.sub(r"^#", "", variant, flags=re.MULTILINE))
     assert sharded["jobs"]["pdf"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
     assert sharded["jobs"]["build"]["needs"] == "pdf"
+    for name in ("pdf", "build"):
+        steps = sharded["jobs"][name]["steps"]
+        assert steps[0]["with"]["fetch-depth"] == 0, name
     assert "upload-pages-artifact" not in variant  # the variant publishes nothing either
     assert any(
         s.get("uses", "").startswith("actions/upload-artifact@") for s in sharded["jobs"]["build"]["steps"]

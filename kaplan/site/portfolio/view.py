@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -366,10 +366,6 @@ class PortfolioView(SiteView):
         """How many accounts got healthier, and how many less healthy, since :attr:`since`."""
         changes = [m.health_change or 0 for m in self.moved()]
         return sum(c > 0 for c in changes), sum(c < 0 for c in changes)
-
-    def with_trend(self) -> Iterator[AccountSummary]:
-        """Accounts whose plan has at least two commits (a trend to draw)."""
-        return (a for a in self.accounts if a.facts is not None and len(a.facts.trend) >= 2)
 
     def currencies(self) -> list[str]:
         """Currencies of the open pipeline besides the portfolio's own."""
