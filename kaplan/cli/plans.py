@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,9 +90,9 @@ def schema(out: Path | None) -> None:
     Example:
       kaplan schema --out schema/plan.schema.json
     """
-    from kaplan.plan.schema import plan_schema
+    from kaplan.plan.schema import schema_text
 
-    text = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    text = schema_text()
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -119,10 +118,25 @@ def new(ident: str, name: str | None, locale: str | None) -> None:
     """
     workspace = _workspace()
     folder = workspace.resolve(workspace.config.plans)
+    from kaplan.plan.schema import SCHEMA_FILE, schema_text
     from kaplan.plan.starter import write_starter
 
-    path = write_starter(folder, ident, name, locale or workspace.config.locale)
+    path = write_starter(folder, ident, name, locale or workspace.config.locale, root=workspace.root)
     click.echo(f"wrote {path}: fill it in, then run `kaplan check`")
+    schema = workspace.root / SCHEMA_FILE
+    inside = schema.parent.resolve().is_relative_to(workspace.root.resolve())
+    if not schema.exists() and not schema.is_symlink() and inside:
+        # The plan's `$schema` line names it: without it, editors check and complete nothing.
+        try:
+            schema.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(schema, schema_text())
+        except OSError as exc:
+            click.echo(
+                f"warning: cannot write {schema} ({exc.strerror}): run `kaplan schema --out {SCHEMA_FILE}`",
+                err=True,
+            )
+        else:
+            click.echo(f"wrote {schema}: the schema your editor checks plans with (commit it)", err=True)
 
 
 @main.command("rules")

@@ -22,6 +22,13 @@ from pydantic import (
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The same in the JSON Schema, for editors that ignore `format: date` (most do): only days that exist,
+# 29 February in leap years only (divisible by 4, and by 400 for a century).
+DATE_PATTERN = (
+    r"^(?!0000)(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+    r"-02-29)$"
+)
 RESERVED_IDS = frozenset({"us"})
 
 
@@ -50,7 +57,7 @@ def _check_slug(value: str) -> str:
 Date = Annotated[
     dt.date,
     BeforeValidator(_parse_date, json_schema_input_type=str),
-    Field(json_schema_extra={"format": "date"}),
+    Field(json_schema_extra={"format": "date", "pattern": DATE_PATTERN}),
 ]
 Id = Annotated[str, AfterValidator(_check_slug), Field(json_schema_extra={"pattern": SLUG_RE.pattern})]
 Ref = Annotated[str, Field(description="The id of another entry of this plan.")]

@@ -11,6 +11,7 @@ from kaplan.errors import KaplanError, UsageError
 from kaplan.files import write_atomic
 from kaplan.plan.findings import printable
 from kaplan.plan.model import RESERVED_IDS, SLUG_RE
+from kaplan.plan.schema import SCHEMA_FILE, schema_ref
 
 # YAML's own escapes for the characters that must not appear raw in a double-quoted scalar.
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -29,28 +30,42 @@ def _yaml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-# ``{name}``, ``{today}`` and ``{today+N}`` (N days later, for the dates of the commented examples).
-_PLACEHOLDER = re.compile(r"\{(?:(name)|today(?:\+(\d+))?)\}")
+# ``{name}``, ``{schema}``, ``{today}`` and ``{today+N}`` (N days later, for the dates of the examples).
+_PLACEHOLDER = re.compile(r"\{(?:(name)|(schema)|today(?:\+(\d+))?)\}")
+DEFAULT_SCHEMA_REF = "../" + SCHEMA_FILE  # a plan in plans/ of the repository root
 
 
-def starter_text(ident: str, name: str | None, locale: str, today: dt.date) -> str:
-    """The starter plan's text, with the id, name and dates filled in."""
+def starter_text(
+    ident: str, name: str | None, locale: str, today: dt.date, schema: str = DEFAULT_SCHEMA_REF
+) -> str:
+    """The starter plan's text, with the id, name, dates and the ``$schema`` path filled in."""
     template = resources.files("kaplan.plan").joinpath("starters", f"{locale}.yaml").read_text("utf-8")
     shown = _yaml_string(name or ident.replace("-", " ").title())
 
     def fill(match: re.Match[str]) -> str:
         if match[1]:
             return shown
-        return (today + dt.timedelta(days=int(match[2] or 0))).isoformat()
+        if match[2]:
+            return schema
+        return (today + dt.timedelta(days=int(match[3] or 0))).isoformat()
 
     # One pass, so a name that happens to contain "{today}" stays as written.
     return _PLACEHOLDER.sub(fill, template)
 
 
 def write_starter(
-    folder: Path, ident: str, name: str | None, locale: str, today: dt.date | None = None
+    folder: Path,
+    ident: str,
+    name: str | None,
+    locale: str,
+    today: dt.date | None = None,
+    root: Path | None = None,
 ) -> Path:
-    """Write ``folder/ID.yaml``; refuse a bad id or name (:class:`UsageError`), or an existing file."""
+    """Write ``folder/ID.yaml``; refuse a bad id or name (:class:`UsageError`), or an existing file.
+
+    Its ``$schema`` line names the schema of the repository at ``root`` (default: ``folder``'s
+    parent) relative to ``folder``, however deep the plans folder is.
+    """
     if not SLUG_RE.match(ident) or ident in RESERVED_IDS:
         raise UsageError(
             f"'{printable(ident)}' is not a valid account id: use lowercase a-z, 0-9 and hyphens, "
@@ -68,7 +83,8 @@ def write_starter(
     if path.exists():
         raise KaplanError(f"{path} already exists: kaplan new never overwrites a plan")
     try:
-        return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today()))
+        schema = schema_ref(folder, root if root is not None else folder.parent)
+        return write_atomic(path, starter_text(ident, name, locale, today or dt.date.today(), schema))
     except OSError as exc:
         raise KaplanError(f"cannot write {path}: {exc.strerror}") from None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from kaplan import DISTRIBUTION, __version__
 from kaplan.config import CONFIG_NAME
 from kaplan.errors import KaplanError
 from kaplan.files import write_atomic
-from kaplan.plan.schema import plan_schema
+from kaplan.plan.schema import SCHEMA_FILE, schema_text
 from kaplan.plan.starter import starter_text
 
 LOCALES = ("zh", "en")
@@ -30,7 +29,6 @@ SCAFFOLD = {
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".github/workflows/plans.yml": "workflows/plans.yml",
 }
-SCHEMA_FILE = "schema/plan.schema.json"  # the starter's `yaml-language-server` line points here
 
 
 class InitError(KaplanError):
@@ -50,7 +48,7 @@ def repository_files(locale: str, today: dt.date) -> dict[str, str]:
         for rel, source in SCAFFOLD.items()
     }
     files[f"plans/{STARTER_ID}.yaml"] = starter_text(STARTER_ID, STARTER_NAMES[locale], locale, today)
-    files[SCHEMA_FILE] = json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n"
+    files[SCHEMA_FILE] = schema_text()
     return dict(sorted(files.items()))
 
 

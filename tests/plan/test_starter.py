@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from pydantic import BaseModel
 from kaplan.coach.rules import RULES, coaching_findings
 from kaplan.plan.load import LoadedPlan, load_plan_text
 from kaplan.plan.model import Plan
+from kaplan.plan.schema import SCHEMA_FILE, SCHEMA_ID
 from kaplan.plan.starter import starter_text
 
 LOCALES = ("zh", "en")
@@ -134,3 +137,73 @@ def test_a_name_with_a_placeholder_in_it_is_kept() -> None:
     plan = load(starter_text("acme", "Acme {today} {name}", "en", TODAY)).plan
     assert plan is not None
     assert plan.account.name == "Acme {today} {name}"
+
+
+@pytest.mark.parametrize("plans", ["plans", "accounts/asia", "."])
+def test_the_schema_line_of_a_new_plan_finds_the_schema_wherever_plans_live(repo: Path, plans: str) -> None:
+    """`kaplan new` points its `$schema` line at the repository's schema, relative to the plan, and
+    writes that schema when the repository has none yet (never over one, never through a symlink)."""
+    from conftest import run
+
+    (repo / "kaplan.yaml").write_text(f"plans: {plans}\n", encoding="utf-8")
+    (repo / plans).mkdir(parents=True, exist_ok=True)
+    first = run("new", "acme", "--locale", "en")
+    assert first.exit_code == 0, first.output
+    plan = repo / plans / "acme.yaml"
+    line = plan.read_text(encoding="utf-8").splitlines()[0]
+    ref = line.removeprefix("# yaml-language-server: $schema=")
+    assert ref != line
+    schema = (plan.parent / ref).resolve()
+    assert schema == (repo / SCHEMA_FILE).resolve()
+    assert json.loads(schema.read_text(encoding="utf-8"))["$id"] == SCHEMA_ID
+    assert "wrote" in first.stderr
+    assert SCHEMA_FILE in first.stderr
+    schema.write_text("{}\n", encoding="utf-8")  # the repository's own, however old
+    assert run("new", "bolt", "--locale", "en").exit_code == 0
+    assert schema.read_text(encoding="utf-8") == "{}\n"
+
+
+def test_a_schema_folder_linked_out_of_the_repository_is_not_written_through(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from conftest import run
+
+    outside = tmp_path_factory.mktemp("outside")
+    (repo / "schema").symlink_to(outside, target_is_directory=True)
+    assert run("new", "acme", "--locale", "en").exit_code == 0
+    assert list(outside.iterdir()) == []
+
+
+def test_every_date_in_the_schema_has_a_pattern_that_knows_the_calendar() -> None:
+    """Editors mostly ignore `format: date`: the pattern must refuse the days that do not exist."""
+    import datetime as dt
+
+    from kaplan.plan.base import DATE_PATTERN
+    from kaplan.plan.schema import plan_schema
+
+    dates: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("format") == "date":
+                dates.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(plan_schema())
+    assert len(dates) > 20
+    assert all(d.get("pattern") == DATE_PATTERN and d.get("type") == "string" for d in dates)
+    pattern = re.compile(DATE_PATTERN)
+    years = [*range(1896, 2105), 1600, 1700, 1800, 2400, 2500, 9999, 0]
+    for year in years:
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    real = dt.date(year, month, day) is not None
+                except ValueError:
+                    real = False
+                assert bool(pattern.match(text)) is real, text
