@@ -16,7 +16,7 @@ import jinja2
 from kaplan import __version__
 from kaplan.coach.health import Health
 from kaplan.config import Brand, Workspace
-from kaplan.documents.labels import STAGES, chinese_amount
+from kaplan.documents.labels import STAGES, chinese_amount, word
 from kaplan.documents.render import render_template
 from kaplan.documents.theme import Theme, ThemeError
 from kaplan.documents.views import Labels, Links
@@ -347,14 +347,23 @@ def has_portfolio(audience: str) -> bool:
     return shows_assessments(audience)
 
 
-def search_index_js(accounts: Sequence[AccountSummary]) -> str:
-    """The search index as a script (works from file://, where fetch() of JSON does not)."""
+SEARCH_KINDS = ("account", "person", "competitor", "need", "crux", "project", "objective", "meeting")
+
+
+def search_index_js(accounts: Sequence[AccountSummary], locale: Locale = "en") -> str:
+    """The search index as a script (works from file://, where fetch() of JSON does not), with the
+    names of its kinds in the site's language (a result shows 人员, not ``person``)."""
     entries = [
         {"k": e.kind, "t": e.title, "x": e.text, "u": e.url, "a": a.name} for a in accounts for e in a.search
     ]
-    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
-    return f"window.KAPLAN_SEARCH = {data};\n"
+    kinds = {k: word(f"search_{k}", locale) for k in SEARCH_KINDS}
+    return f"window.KAPLAN_SEARCH_KINDS = {_script_json(kinds)};\nwindow.KAPLAN_SEARCH = {_script_json(entries)};\n"
+
+
+def _script_json(value: object) -> str:
+    """JSON that is safe inside a script: no line separators, no ``</``."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
 
 
 def render_index(view: SiteView, env: jinja2.Environment) -> str:
@@ -391,7 +400,7 @@ def site_files(
         out / page_file(n): render_index(replace(view, page=n), theme.env).encode("utf-8")
         for n in range(1, view.pages + 1)
     }
-    files[out / "assets" / "search-index.js"] = search_index_js(view.accounts).encode("utf-8")
+    files[out / "assets" / "search-index.js"] = search_index_js(view.accounts, locale).encode("utf-8")
     for name in ASSETS:
         # find refuses an override that is, or links to, a file outside its theme folder.
         source = theme.find(f"site/{name}")

@@ -36,7 +36,7 @@
   }
 
   var input = document.getElementById("q"), list = document.getElementById("results");
-  var index = window.KAPLAN_SEARCH || [];
+  var index = window.KAPLAN_SEARCH || [], kinds = window.KAPLAN_SEARCH_KINDS || {};
   var norm = function (s) { return (s || "").toLowerCase(); };
   if (input && list) {
     input.addEventListener("input", function () {
@@ -50,7 +50,7 @@
       }
       hits.forEach(function (e) {
         var li = document.createElement("li"), a = document.createElement("a"), kind = document.createElement("span");
-        kind.className = "kind"; kind.textContent = e.k;
+        kind.className = "kind"; kind.textContent = kinds[e.k] || e.k;
         a.href = e.u; a.textContent = e.t;
         var sub = document.createElement("div"); sub.className = "sub"; sub.textContent = e.a + (e.x ? " · " + e.x.slice(0, 120) : "");
         li.appendChild(kind); li.appendChild(a); li.appendChild(sub); list.appendChild(li);

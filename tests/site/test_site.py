@@ -160,11 +160,33 @@ def html_files(out: Path) -> list[Path]:
 
 
 def search_index(out: Path) -> list[dict[str, str]]:
-    text = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
-    match = re.fullmatch(r"window\.KAPLAN_SEARCH = (.*);\n", text, re.S)
-    assert match, text[:200]
-    entries: list[dict[str, str]] = json.loads(match[1])
+    entries: list[dict[str, str]] = _search_script(out)[1]
     return entries
+
+
+def search_kinds(out: Path) -> dict[str, str]:
+    kinds: dict[str, str] = _search_script(out)[0]
+    return kinds
+
+
+def _search_script(out: Path) -> tuple[Any, Any]:
+    text = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
+    match = re.fullmatch(r"window\.KAPLAN_SEARCH_KINDS = (.*?);\nwindow\.KAPLAN_SEARCH = (.*);\n", text, re.S)
+    assert match, text[:200]
+    return json.loads(match[1]), json.loads(match[2])
+
+
+def test_search_results_name_their_kind_in_the_sites_language(
+    repo: Path, write_plan: Any, make_plan: Any
+) -> None:
+    (repo / "kaplan.yaml").write_text("locale: zh\n", encoding="utf-8")
+    write_plan(make_plan(), "acme")
+    assert build("--no-pdf", "--no-brief").exit_code == 0
+    kinds = search_kinds(repo / "build")
+    assert kinds["person"] == "人员"
+    assert kinds["crux"] == "要害"
+    assert {e["k"] for e in search_index(repo / "build")} <= set(kinds)
+    assert "kinds[e.k]" in (repo / "build" / "assets" / "site.js").read_text(encoding="utf-8")
 
 
 # --- building ---------------------------------------------------------------------------------------------
