@@ -49,13 +49,13 @@ def test_the_contrast_helper_agrees_with_the_wcag_examples() -> None:
 
 @pytest.mark.parametrize("rag", ["green", "amber", "red"])
 def test_health_badges_read_in_every_colour(rag: str) -> None:
-    for name in ("site/site.css", "theme.css"):
+    for name, scope in (("site/site.css", ""), ("theme.css", ""), ("pack.css", ".pack-portfolio ")):
         css = (Path(builtin_folder()) / name).read_text(encoding="utf-8")
-        background = declaration(css, f".rag-{rag}", "background")
+        background = declaration(css, f"{scope}.rag-{rag}", "background")
         try:
-            ink = declaration(css, f".rag-{rag}", "color")
+            ink = declaration(css, f"{scope}.rag-{rag}", "color")
         except AssertionError:
-            ink = declaration(css, ".rag", "color")
+            ink = declaration(css, f"{scope}.rag", "color")
         assert contrast(ink, background) >= AA, (name, rag, ink, background)
 
 
