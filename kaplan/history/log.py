@@ -70,7 +70,7 @@ def _history(
         *(LOG_FORMAT, f"-n{max(limit, 0)}", "--", rel),
     )
     touches = [t for commit in _commits(out) for t in commit]
-    return history_entries(top, touches, locale, narrow)
+    return plan_past(top, touches, locale, narrow).entries
 
 
 def folder_touches(repo_root: Path, folder: Path, limit: int) -> dict[Path, list[Touch]]:
@@ -128,16 +128,6 @@ def _commits(out: bytes) -> list[list[Touch]]:
             )
         commits.append(touches)
     return commits
-
-
-def history_entries(
-    top: Path,
-    touches: Sequence[Touch],
-    locale: Locale,
-    narrow: Callable[[Plan], Plan] | None = None,
-) -> list[HistoryEntry]:
-    """Each touch with its changes by meaning against the commit's first parent."""
-    return plan_past(top, touches, locale, narrow).entries
 
 
 @dataclass(frozen=True)

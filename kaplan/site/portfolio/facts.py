@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kaplan.documents.markdown import for_readers
@@ -69,7 +69,7 @@ def account_facts(
         if c.kind in MOVES
     ]
     if not assessments:
-        return AccountFacts(currency, trend=[replace_health(p) for p in trend], moves=moves)
+        return AccountFacts(currency, trend=[replace(p, health=None) for p in trend], moves=moves)
     active = [f for f in findings if not f.structural and f.waived is None]
     counted = Counter(f.code for f in active)
     notes: dict[str, str] = {}
@@ -83,8 +83,3 @@ def account_facts(
         trend,
         moves,
     )
-
-
-def replace_health(point: TrendPoint) -> TrendPoint:
-    """A trend point without its health (an assessment)."""
-    return TrendPoint(point.commit, point.date, None, point.forecast)
