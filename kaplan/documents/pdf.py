@@ -211,6 +211,19 @@ def pdf_options(variant: PdfVariant | None) -> dict[str, Any]:
     return {"presentational_hints": False, "attachments": [], "pdf_tags": True, "pdf_variant": variant}
 
 
+def _print_stylesheets(theme: Theme, fetcher: Any) -> list[Any]:
+    """The theme's ``print.css``, which only PDFs read: running header and footer, page numbers, bookmarks.
+
+    Why not in the document: the dossier's HTML is also the site's page, and browsers and the HTML
+    checker know no ``running()`` or ``element()``. Read as a user stylesheet, so a document's own
+    rules (brief.css, pack.css, a repository's ``style`` block) still win over it.
+    """
+    from weasyprint import CSS
+
+    path = theme.find("print.css")
+    return [] if path is None else [CSS(url=path.resolve().as_uri(), url_fetcher=fetcher)]
+
+
 def render_pdf(html: str, theme: Theme) -> bytes:
     """The tagged PDF bytes of an HTML document whose resources are the files of ``theme``.
 
@@ -226,7 +239,9 @@ def render_pdf(html: str, theme: Theme) -> bytes:
     fetcher = _fetcher_class()(theme)
     base = theme.folders[0].resolve().as_uri() + "/"
     options = pdf_options(theme.pdf_variant)
-    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(**options)
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        stylesheets=_print_stylesheets(theme, fetcher), **options
+    )
     document.metadata = _with_language(document.metadata)
     finisher = None if theme.pdf_variant else _add_xmp  # a variant writes its own XMP
     pdf = document.write_pdf(finisher=finisher, **options)

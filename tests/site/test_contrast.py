@@ -64,3 +64,16 @@ def test_small_grey_text_reads_on_the_page_background() -> None:
     page = "#f4f6f9"  # body background
     for selector in (".sub", ".site-foot"):
         assert contrast(declaration(css, selector, "color"), page) >= AA, selector
+
+
+# axe-core found each of these below 4.5:1 on a striped row.
+DIMMED = (".muted", ".label", ".source", ".sev-warning .sev", "tr.status-done td", ".role-champion")
+
+
+@pytest.mark.parametrize("selector", DIMMED)
+def test_small_and_dimmed_text_of_the_documents_reads_on_a_striped_row(selector: str) -> None:
+    """Grey labels, the warning's amber, done rows and the champion's green, on a striped table row (the
+    same tint as a finding and the account page's health box)."""
+    css = (Path(builtin_folder()) / "theme.css").read_text(encoding="utf-8")
+    stripe = declaration(css, "table.data tbody tr:nth-child(even) td", "background")
+    assert contrast(declaration(css, selector, "color"), stripe) >= AA, selector
