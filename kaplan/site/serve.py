@@ -1,9 +1,10 @@
 """``kaplan serve``: serve the output folder locally and rebuild it when its sources change.
 
 Two background threads: one serves files from OUT (read-only, nothing outside it) on 127.0.0.1, one
-polls the watched sources and calls ``rebuild`` with the changed paths. Every HTML page gets a small
-live-reload script in the bytes it is served with (never on disk); it polls ``/__kaplan/version`` and
-reloads the page when a rebuild has finished.
+waits for the operating system to report changes to the watched sources (:mod:`kaplan.site.watch`)
+and calls ``rebuild`` with the changed paths. Every HTML page gets a small live-reload script in the
+bytes it is served with (never on disk); it polls ``/__kaplan/version`` and reloads the page when a
+rebuild has finished.
 
 Only requests addressed to the loopback by name (``Host: 127.0.0.1:PORT``, ``localhost:PORT`` or
 ``[::1]:PORT``) are answered: a page elsewhere that rebinds its own DNS name to 127.0.0.1 gets 403,
@@ -28,7 +29,7 @@ from types import FrameType, TracebackType
 from typing import Any, cast
 from urllib.parse import quote, unquote
 
-from kaplan.site.watch import Snapshot, changed_paths, snapshot
+from kaplan.site.watch import watch_changes
 
 LOOPBACK = "127.0.0.1"
 # The names a browser on this machine uses for the preview; DNS rebinding cannot forge these.
@@ -36,6 +37,8 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 VERSION_URL = "/__kaplan/version"
 RESERVED_PREFIX = "/__kaplan/"
 INDEX = "index.html"
+# How long start() waits for the OS to watch the sources; past it, serving goes on and watching follows.
+WATCH_READY_S = 10.0
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -254,10 +257,10 @@ class _Handler(BaseHTTPRequestHandler):
 class PreviewServer:
     """Serve ``out`` on 127.0.0.1:``port`` and call ``rebuild`` when a file under ``watch`` changes.
 
-    ``rebuild(changed_paths)`` runs in the watcher thread, never two at once; changes that arrive
-    during a rebuild are gathered into one more. It returns a one-line summary. The version served at
-    ``/__kaplan/version`` goes up after each rebuild that returns; one that raises is logged and the
-    previous files keep being served.
+    ``rebuild(changed_paths)`` runs in the watcher thread, never two at once; a burst of changes (one
+    save) makes one rebuild, and changes that arrive during a rebuild are gathered into one more. It
+    returns a one-line summary. The version served at ``/__kaplan/version`` goes up after each rebuild
+    that returns; one that raises is logged and the previous files keep being served.
     """
 
     def __init__(
@@ -266,21 +269,18 @@ class PreviewServer:
         watch: Sequence[Path],
         rebuild: Callable[[list[Path]], str],
         port: int = 8000,
-        interval: float = 0.5,
         log: Callable[[str], None] = _stderr,
     ) -> None:
         self.out = Path(out)
         self.watch = [Path(p) for p in watch]
         self.rebuild = rebuild
         self.port = port
-        self.interval = interval
         self.log = log
         self._version = 0
         self._version_lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._threads: list[threading.Thread] = []
-        self._files: Snapshot = {}
 
     @property
     def version(self) -> int:
@@ -300,20 +300,24 @@ class PreviewServer:
         return f"http://{LOOPBACK}:{port}/"
 
     def start(self) -> None:
-        """Bind (port 0: any free port), then serve and watch in background threads."""
+        """Bind (port 0: any free port), then serve and watch in background threads.
+
+        Returns once the sources are watched: a file saved from then on is rebuilt.
+        """
         if self._httpd is not None:
             raise RuntimeError("the preview server is already running")
         self._httpd = _HTTPServer(self.port, self)
         self._stopping.clear()
-        self._files = snapshot(self.watch, self.out.resolve())
+        watching = threading.Event()
         self._threads = [
             threading.Thread(
                 target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="kaplan-serve"
             ),
-            threading.Thread(target=self._watch_loop, name="kaplan-watch"),
+            threading.Thread(target=self._watch_loop, args=(watching,), name="kaplan-watch"),
         ]
         for t in self._threads:
             t.start()
+        watching.wait(WATCH_READY_S)
 
     def stop(self) -> None:
         """Stop serving and watching; waits for a running rebuild and every thread to end."""
@@ -341,20 +345,18 @@ class PreviewServer:
     ) -> None:
         self.stop()
 
-    def _watch_loop(self) -> None:
-        while not self._stopping.wait(self.interval):
-            try:
-                self._check_once()
-            except Exception as exc:  # a watcher that dies silently is worse than a noisy one
-                self.log(f"watch error: {type(exc).__name__}: {_one_line(str(exc))}")
+    def _watch_loop(self, watching: threading.Event) -> None:
+        try:
+            for changed in watch_changes(self.watch, self.out, self._stopping, watching.set):
+                if self._stopping.is_set():
+                    break  # stop() came while these were gathered: no rebuild nobody will see
+                self._rebuild(changed)
+        except Exception as exc:  # a watcher that dies silently is worse than a noisy one
+            self.log(f"watch error: {type(exc).__name__}: {_one_line(str(exc))}; saves are not rebuilt")
+        finally:
+            watching.set()  # start() waits no longer for a watcher that is gone
 
-    def _check_once(self) -> None:
-        current = snapshot(self.watch, self.out.resolve())
-        changed = changed_paths(self._files, current)
-        if not changed:
-            return
-        # Taken before the rebuild: whatever changes while it runs is seen by the next check.
-        self._files = current
+    def _rebuild(self, changed: list[Path]) -> None:
         try:
             summary = self.rebuild(changed)
         except Exception as exc:
