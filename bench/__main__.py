@@ -7,11 +7,15 @@ the version-1 ones) in a temporary folder, then times, best of N each:
       coaching rules, health, text output);
   (b) reading the same files and ``yaml.load(text, Loader=yaml.CSafeLoader)``.
 Targets (format 1.1): ≥ 500 plans/s, ≤ 1.5× the bare parse.
+``startup`` (bench/startup.py): `kaplan check FILE` as a whole process, the console script, against
+`python -c "import yaml, pydantic, click"`; ratio of the medians of 15 alternating runs, target ≤ 2×.
 Also run by default, or alone with ``--only``: ``pdf`` (bench/pdf.py: the PDF step against bare
 WeasyPrint), ``site`` (bench/site.py: site build of the corpus, no-op rebuild, PDFs on 1 and 2 workers)
-``brief`` (`kaplan brief` of one meeting of the rich example plan, as a whole process; target ≤ 1.5 s)
-and ``portfolio`` (bench/portfolio.py: the site with portfolio and trends on 1,000 plans in git, and
-10,000 plans HTML only).
+``brief`` (`kaplan brief` of one meeting of the rich example plan, as a whole process; target ≤ 1.5 s),
+``portfolio`` (bench/portfolio.py: the site with portfolio and trends on 1,000 plans in git, and
+10,000 plans HTML only), ``serve`` (bench/serve.py: `kaplan serve`, save of a plan to its page served
+anew, median of 10 saves; target ≤ 0.5 s) and ``import`` (bench/interop.py: a 10,000-row Salesforce
+contacts CSV into 100 plans, `kaplan import` as a whole process; target ≤ 5 s).
 """
 
 from __future__ import annotations
@@ -95,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to show")
     parser.add_argument(
         "--only",
-        choices=["check", "pdf", "site", "brief", "portfolio"],
+        choices=["check", "startup", "pdf", "site", "brief", "portfolio", "serve", "import"],
         help="run one benchmark (default: all of them)",
     )
     parser.add_argument(
@@ -105,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     if args.only in (None, "check"):
         ok = bench_check(args) and ok
+    if args.only in (None, "startup"):
+        from bench import startup
+
+        ok = startup.run() and ok
     if args.only in (None, "pdf"):
         from bench import pdf
 
@@ -119,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import portfolio
 
         ok = portfolio.run(args.plans, args.seed, args.repeat, scale=not args.no_scale) and ok
+    if args.only in (None, "serve"):
+        from bench import serve
+
+        ok = serve.run() and ok
+    if args.only in (None, "import"):
+        from bench import interop
+
+        ok = interop.run() and ok
     return 0 if ok else 1
 
 

@@ -78,6 +78,20 @@ def font_families(font: str | None) -> list[str]:
     return [name for name in names if name]
 
 
+# Where a CRM stage puts a project: a stage of the buying process, or how the project ended.
+StageTarget = Annotated[int, Field(ge=1, le=8)] | Literal["won", "lost", "no_decision"]
+
+
+class ImportSettings(_Strict):
+    """How ``kaplan import --from salesforce|hubspot`` reads a CRM's report."""
+
+    stages: dict[str, StageTarget] = Field(
+        default_factory=dict,
+        description="CRM stage name → a stage 1–8, or won / lost / no_decision; added to (and over) "
+        "kaplan's table for the CRM's standard stage names.",
+    )
+
+
 class Config(_Strict):
     """The settings in ``kaplan.yaml``; every key is optional."""
 
@@ -91,6 +105,9 @@ class Config(_Strict):
     brand: Brand = Field(default_factory=Brand, description="Branding of every document.")
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict, description="Per-rule severity: off, info, warning or error."
+    )
+    import_: ImportSettings = Field(
+        default_factory=ImportSettings, alias="import", description="How CRM reports are imported."
     )
     pdf_variant: PdfVariant | None = Field(
         None,

@@ -576,3 +576,38 @@ def test_a_full_disk_mid_build_is_told_as_such_not_as_failed_checks(
     assert "Not written (see the build log): beta, gamma" in index
     assert (out / "accounts" / "beta.html").read_bytes() == before  # the old page, whole
     assert not [p for p in out.rglob("*") if p.suffix == ".tmp"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_byte_of_an_export_shows_only_what_the_audience_may_see(
+    repo: tuple[Path, Sentinels], tmp_path: Path, audience: Audience
+) -> None:
+    """``kaplan export``: the workbook's XML (unzipped) and each CSV are scanned like a build."""
+    import zipfile
+
+    root, s = repo
+    with _inside(root):
+        for fmt, out in (("xlsx", tmp_path / "plans.xlsx"), ("csv", tmp_path / "csv")):
+            result = run("export", "--format", fmt, "--out", str(out), "--audience", audience)
+            assert result.exit_code == 0, result.output
+    unpacked = tmp_path / "xlsx"
+    with zipfile.ZipFile(tmp_path / "plans.xlsx") as archive:
+        archive.extractall(unpacked)
+    found = {**scan(unpacked), **scan(tmp_path / "csv")}
+    assert leaks(found, s, audience) == []
+    seen = seen_paths(found, s)
+    # Positive controls: the people, the projects and what each audience must be shown.
+    shown = {"account.name", "people[].name", "people[].title", "projects[].name"}
+    if audience == "external":
+        shown |= {"partner_summary", "actions[]!shared.what", "meetings[]!shared.title"}
+        assert not {"summary", "competitors[].name", "log[].summary"} & seen
+    else:
+        shown |= {"summary", "competitors[].name", "log[].summary", "people[].standing", "meetings[].title"}
+        shown |= {"projects[].buying_team[].win.business", "objectives[].statement", "actions[].what"}
+    if audience == "private":
+        shown |= {
+            "people[].personal.family",
+            "projects[].buying_team[].win.personal",
+            "meetings[]!private.title",
+        }
+    assert shown - seen == set()

@@ -2,12 +2,13 @@
 
 :mod:`~kaplan.cli.base` holds the group and its one error handler; each module next to it adds a
 family of commands: :mod:`~kaplan.cli.plans` (check, rules, schema, new), :mod:`~kaplan.cli.build`
-(build, serve), :mod:`~kaplan.cli.brief` (brief) and :mod:`~kaplan.cli.repo` (init, diff, doctor).
+(build, serve), :mod:`~kaplan.cli.brief` (brief), :mod:`~kaplan.cli.interop` (export, import) and
+:mod:`~kaplan.cli.repo` (init, diff, doctor).
 """
 
 from __future__ import annotations
 
-from kaplan.cli import brief, build, plans, repo
+from kaplan.cli import brief, build, interop, plans, repo
 from kaplan.cli.base import KaplanCommand, KaplanGroup, _echo_config_findings, _workspace, main
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "_workspace",
     "brief",
     "build",
+    "interop",
     "main",
     "plans",
     "repo",
