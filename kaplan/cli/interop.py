@@ -110,10 +110,13 @@ def import_command(
         errors = sum(1 for p in result.problems if p.severity == "error")
         click.echo(f"{errors} error{'s' * (errors != 1)} in {result.rows} rows: nothing written")
         sys.exit(1)
-    report = DiffReport(
-        workspace.config.plans, " ".join(files), import_diffs(result.updates, day, workspace.config.locale)
-    )
-    click.echo(format_text(report), nl=False)
+    audience = workspace.config.audience
+    accounts, withheld = import_diffs(result.updates, day, workspace.config.locale, audience)
+    click.echo(format_text(DiffReport(workspace.config.plans, " ".join(files), accounts)), nl=False)
+    if withheld:
+        click.echo(
+            f"{withheld} more value(s) set that the {audience} audience may not see (kaplan.yaml's audience)"
+        )
     for update in result.updates:
         if not update.layout_kept:
             click.echo(

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from kaplan.interop.columns import Path as KeyPath
+from kaplan.interop.columns import Sheet
 from kaplan.interop.export import value_at
 from kaplan.interop.rows import Cell, Edit, Problem
-from kaplan.interop.splice import layout_of, literal_safe, splice, where_to_splice
+from kaplan.interop.writer import layout_of, move_trailing, round_trip, set_value, splice, where_to_splice
 from kaplan.plan.load import LoadedPlan, load_plan, load_plan_text
 from kaplan.plan.messages import format_path
 from kaplan.plan.model import SLUG_RE, Plan
@@ -37,6 +38,9 @@ class Set:
     after: Any
     cell: Cell
     added: bool = False  # a new item, not a new value
+    sheet: Sheet | None = None
+    key: KeyPath = ()  # the value's path in its item (empty for a new item)
+    private: bool = False  # the item, or the item it is in, is private: only private output tells it
 
 
 @dataclass
@@ -107,10 +111,8 @@ def _update(
     current = loaded.plan.model_dump(mode="python", by_alias=True)
     update = PlanUpdate(file, path, account, loaded.plan, text)
     origins: dict[str, Cell] = {}
-    _INDEXES.clear()
     for edit in edits:
         _apply(edit, doc, current, update, origins, problems)
-    _INDEXES.clear()
     if not update.sets:
         return update
     update.text = doc.dumped()
@@ -132,6 +134,7 @@ class _Doc:
         self.text = text
         self.layout = layout_of(text)
         self.spliced: set[int] = set()  # id() of the new items written as text, not into the document
+        self.lists = _Lists()
         self._yaml: Any = None
         self._root: Any = None
         self._splice: dict[str, bool] = {}
@@ -139,7 +142,7 @@ class _Doc:
     @property
     def root(self) -> Any:
         if self._root is None:
-            self._yaml, self._root = _round_trip(self.text, self.layout)
+            self._yaml, self._root = round_trip(self.text, self.layout)
         return self._root
 
     def can_splice(self, section: str) -> bool:
@@ -153,20 +156,6 @@ class _Doc:
         out = io.StringIO()
         self._yaml.dump(self._root, out)
         return out.getvalue()
-
-
-def _round_trip(text: str, layout: tuple[int, int, int]) -> tuple[Any, Any]:
-    """A ruamel.yaml instance set to the file's layout, and the document."""
-    from ruamel.yaml import YAML  # only an import pays for ruamel
-
-    mapping, sequence, offset = layout
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 1 << 16  # never fold a long line that was not folded
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    # One value set in two places (a date) must be written twice, never as an anchor and alias.
-    yaml.representer.ignore_aliases = lambda _data: True
-    return yaml, yaml.load(text)
 
 
 def layout_kept(before: str, after: str, sets: Sequence[Set]) -> bool:
@@ -194,7 +183,7 @@ def _apply(
     target, base = current, sheet.section
     node: Callable[[], Any] = lambda: doc.root  # noqa: E731 - the document is loaded only when needed
     if sheet.child is not None:
-        index = _find(current.get(sheet.section) or [], ("id",), (edit.parent,))
+        index = doc.lists.find(current.setdefault(sheet.section, []), ("id",), (edit.parent,))
         if index is None:
             at = edit.cells.get((sheet.parent_key or "",), edit.row)
             problems.append(
@@ -209,26 +198,44 @@ def _apply(
         origins.setdefault(format_path((sheet.section, index)), edit.row)
     name = sheet.child or sheet.section
     items = target.setdefault(name, [])
-    index = _find(items, sheet.keys, edit.key, edit.occurrence)
+    index = doc.lists.find(items, sheet.keys, edit.key, edit.occurrence)
     where = f"{base}[{_key_text(edit.key)}]"
     if index is None:
-        spliced = sheet.child is None and doc.can_splice(name)
-        _append(edit, None if spliced or id(target) in doc.spliced else node(), items, name, where, update)
-        index = len(items) - 1
-        if spliced:
-            update.appended.setdefault(name, []).append(items[index])
-        if spliced or id(target) in doc.spliced:
-            doc.spliced.add(id(items[index]))
-        origins[_index_path(sheet, current, edit, index)] = edit.row
-        _note_cells(edit, _index_path(sheet, current, edit, index), origins)
+        index = _new_item(edit, doc, target, node, items, name, where, update)
+        origins[_index_path(doc, sheet, current, edit, index)] = edit.row
+        _note_cells(edit, _index_path(doc, sheet, current, edit, index), origins)
         return
-    _note_cells(edit, _index_path(sheet, current, edit, index), origins)
+    _note_cells(edit, _index_path(doc, sheet, current, edit, index), origins)
     item = items[index]
     position = index
     in_doc: Callable[[], Any] = (
         (lambda: None) if id(item) in doc.spliced else (lambda: node()[name][position])
     )
-    _set_values(edit, in_doc, item, where, _label(item), update)
+    in_private = sheet.child is not None and bool(target.get("private"))
+    _set_values(edit, in_doc, item, where, _label(item), update, in_private)
+
+
+def _new_item(
+    edit: Edit,
+    doc: _Doc,
+    target: dict[str, Any],
+    node: Callable[[], Any],
+    items: list[dict[str, Any]],
+    name: str,
+    where: str,
+    update: PlanUpdate,
+) -> int:
+    """Append the row as a new item: spliced in as text when its list allows, else into the document."""
+    spliced = edit.sheet.child is None and doc.can_splice(name)
+    in_spliced = id(target) in doc.spliced  # a buying-team member of a project that is new itself
+    in_private = edit.sheet.child is not None and bool(target.get("private"))
+    _append(edit, None if spliced or in_spliced else node(), items, name, where, update, in_private)
+    doc.lists.appended(items)
+    if spliced:
+        update.appended.setdefault(name, []).append(items[-1])
+    if spliced or in_spliced:
+        doc.spliced.add(id(items[-1]))
+    return len(items) - 1
 
 
 def _child_node(doc: _Doc, section: str, index: int, target: dict[str, Any]) -> Callable[[], Any]:
@@ -243,33 +250,46 @@ def _note_cells(edit: Edit, prefix: str, origins: dict[str, Cell]) -> None:
         origins.setdefault(f"{prefix}.{'.'.join(key_path)}", cell)
 
 
-def _index_path(sheet: Any, current: dict[str, Any], edit: Edit, index: int) -> str:
+def _index_path(doc: _Doc, sheet: Any, current: dict[str, Any], edit: Edit, index: int) -> str:
     """The path findings use for an item: list positions, not ids."""
     if sheet.child is None:
         return format_path((sheet.section, index))
-    parent = _find(current[sheet.section], ("id",), (edit.parent,))
+    parent = doc.lists.find(current[sheet.section], ("id",), (edit.parent,))
     return format_path((sheet.section, parent or 0, sheet.child, index))
 
 
-_INDEXES: dict[tuple[int, KeyPath], dict[tuple[Any, ...], list[int]]] = {}
+class _Lists:
+    """The plan's lists, each indexed by its keys on first use and kept up to date as items are appended.
 
-
-def _find(
-    items: list[dict[str, Any]], keys: KeyPath, values: tuple[Any, ...], occurrence: int = 0
-) -> int | None:
-    """The index of the item with these key values (the ``occurrence``-th of them), None if none.
-
-    Lists are indexed by their keys once, and the index kept up to date as items are appended, so a
-    workbook of 10,000 rows does not search every list 10,000 times.
+    A workbook of 10,000 rows then does not search every list 10,000 times.
     """
-    index = _INDEXES.get((id(items), keys))
-    if index is None:
-        index = {}
-        for i, item in enumerate(items):
-            index.setdefault(tuple(item.get(k) for k in keys), []).append(i)
-        _INDEXES[(id(items), keys)] = index
-    found = index.get(values, [])
-    return found[occurrence] if occurrence < len(found) else None
+
+    def __init__(self) -> None:
+        self._indexes: dict[
+            tuple[int, KeyPath], tuple[list[dict[str, Any]], dict[tuple[Any, ...], list[int]]]
+        ] = {}
+
+    def find(
+        self, items: list[dict[str, Any]], keys: KeyPath, values: tuple[Any, ...], occurrence: int = 0
+    ) -> int | None:
+        """The index of the item with these key values (the ``occurrence``-th of them), None if none."""
+        entry = self._indexes.get((id(items), keys))
+        if entry is None:
+            index: dict[tuple[Any, ...], list[int]] = {}
+            for i, item in enumerate(items):
+                index.setdefault(tuple(item.get(k) for k in keys), []).append(i)
+            entry = self._indexes[(id(items), keys)] = (
+                items,
+                index,
+            )  # the list is held: its id stays its own
+        found = entry[1].get(values, [])
+        return found[occurrence] if occurrence < len(found) else None
+
+    def appended(self, items: list[dict[str, Any]]) -> None:
+        """Note the item just appended to ``items`` in every index of that list."""
+        for (list_id, keys), (_, index) in self._indexes.items():
+            if list_id == id(items):
+                index.setdefault(tuple(items[-1].get(k) for k in keys), []).append(len(items) - 1)
 
 
 def _key_text(key: tuple[Any, ...]) -> str:
@@ -284,7 +304,13 @@ def _label(item: dict[str, Any]) -> str:
 
 
 def _set_values(
-    edit: Edit, node: Callable[[], Any], item: dict[str, Any], where: str, label: str, update: PlanUpdate
+    edit: Edit,
+    node: Callable[[], Any],
+    item: dict[str, Any],
+    where: str,
+    label: str,
+    update: PlanUpdate,
+    private: bool = False,
 ) -> None:
     """Set the row's values that differ from the item's; ``node()`` is its ruamel node, or None."""
     for key_path, value in edit.values.items():
@@ -293,11 +319,14 @@ def _set_values(
             continue
         target = node()
         if target is not None:
-            _set(target, key_path, value)
+            set_value(target, key_path, value)
         _store(item, key_path, value)
         header = edit.cells[key_path].header
         path = f"{where}.{'.'.join(key_path)}" if where else ".".join(key_path)
-        update.sets.append(Set(path, label, header, before, value, edit.cells[key_path]))
+        hidden = private or bool(item.get("private"))
+        update.sets.append(
+            Set(path, label, header, before, value, edit.cells[key_path], False, edit.sheet, key_path, hidden)
+        )
 
 
 def _same(before: Any, after: Any) -> bool:
@@ -310,7 +339,13 @@ def _same(before: Any, after: Any) -> bool:
 
 
 def _append(
-    edit: Edit, node: Any, items: list[dict[str, Any]], name: str, where: str, update: PlanUpdate
+    edit: Edit,
+    node: Any,
+    items: list[dict[str, Any]],
+    name: str,
+    where: str,
+    update: PlanUpdate,
+    parent_private: bool = False,
 ) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -324,70 +359,16 @@ def _append(
     if node is not None:  # in the ruamel document; otherwise spliced in as text at the end
         new: Any = CommentedMap()
         for key_path, value in values.items():
-            _set(new, key_path, value)
+            set_value(new, key_path, value)
         if name not in node or node[name] is None:
             node[name] = CommentedSeq()
         elif len(node[name]):
-            _move_trailing(node[name][-1], new)
+            move_trailing(node[name][-1], new)
         node[name].append(new)
     items.append(item)
-    for (list_id, keys), index in _INDEXES.items():
-        if list_id == id(items):
-            index.setdefault(tuple(item.get(k) for k in keys), []).append(len(items) - 1)
     label = _label(item)
-    update.sets.append(Set(where, label, "", None, item, edit.row, added=True))
-
-
-def _last_comment(node: Any) -> tuple[Any, Any, int] | None:
-    """Where ruamel keeps the comment after a node's last line: (container, key, slot)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if not isinstance(node, (CommentedMap, CommentedSeq)) or not node:
-        return None
-    key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
-    inner = _last_comment(node[key])
-    return inner or (node, key, 2 if isinstance(node, CommentedMap) else 0)
-
-
-def _move_trailing(previous: Any, new: Any) -> None:
-    """Blank lines and comments after a list's last item belong after the list: keep them there."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    source, target = _last_comment(previous), _last_comment(new)
-    if source is None or target is None:
-        return
-    holder, key, slot = source
-    entry = holder.ca.items.get(key)
-    token = entry[slot] if entry else None
-    if token is None or "\n" not in token.value[:-1]:
-        return
-    text = token.value
-    inline, rest = text[: text.index("\n") + 1], text[text.index("\n") + 1 :]
-    if inline.strip():
-        token.value = inline  # a comment on the item's own last line stays with it
-    else:
-        entry[slot], rest = None, text
-    new_holder, new_key, new_slot = target
-    slots = new_holder.ca.items.setdefault(new_key, [None, None, None, None])
-    slots[new_slot] = CommentToken(rest, CommentMark(0), None)
-
-
-def _set(node: Any, path: KeyPath, value: Any) -> None:
-    """Set a value in the ruamel document, making the mappings on the way; money may be a bare number."""
-    from ruamel.yaml.comments import CommentedMap
-
-    for i, key in enumerate(path[:-1]):
-        child = node.get(key)
-        if path[i + 1 :] == ("amount",) and (child is None or not hasattr(child, "keys")):
-            node[key] = _yaml_value(value)  # money written as a bare number stays one
-            return
-        if child is None:
-            child = node[key] = CommentedMap()
-        elif not hasattr(child, "keys"):  # a bare amount that now gets a currency
-            child = node[key] = CommentedMap([("amount", child)])
-        node = child
-    node[path[-1]] = _yaml_value(value)
+    private = parent_private or bool(item.get("private"))
+    update.sets.append(Set(where, label, "", None, item, edit.row, True, edit.sheet, (), private))
 
 
 def _store(item: dict[str, Any], path: KeyPath, value: Any) -> None:
@@ -397,17 +378,6 @@ def _store(item: dict[str, Any], path: KeyPath, value: Any) -> None:
             child = item[key] = {}
         item = child
     item[path[-1]] = value
-
-
-def _yaml_value(value: Any) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
-
-    if isinstance(value, list):
-        return CommentedSeq(_yaml_value(v) for v in value)
-    if isinstance(value, str) and "\n" in value and literal_safe(value):
-        return LiteralScalarString(value)
-    return value
 
 
 def _check(after: LoadedPlan, before: LoadedPlan, origins: dict[str, Cell], problems: list[Problem]) -> None:

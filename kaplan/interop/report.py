@@ -9,6 +9,9 @@ from typing import Any
 from kaplan.history.changes import diff_plans
 from kaplan.history.kinds import AccountDiff, Change, one_line
 from kaplan.interop.apply import PlanUpdate, Set
+from kaplan.interop.columns import columns_for
+from kaplan.plan import Audience
+from kaplan.plan.audience import for_audience
 from kaplan.plan.model import Locale
 
 # What a new item of each list is called, when kaplan diff has no word for it.
@@ -21,19 +24,40 @@ _NOUNS = {
 }
 
 
-def import_diffs(updates: Sequence[PlanUpdate], today: dt.date, locale: Locale) -> list[AccountDiff]:
-    """One account diff per changed plan: diff's changes by meaning, then every other value set."""
-    diffs = []
+def import_diffs(
+    updates: Sequence[PlanUpdate], today: dt.date, locale: Locale, audience: Audience
+) -> tuple[list[AccountDiff], int]:
+    """One account diff per changed plan, as ``audience`` may see it, and how many changes it may not.
+
+    Diff's changes by meaning come from both plans filtered for the audience (as ``kaplan diff``
+    filters them); then every other value set that the audience's workbook would show.
+    """
+    diffs, withheld = [], 0
     for update in updates:
         if update.after is None:
             continue
         lang = update.after.plan.locale or locale
-        changes = diff_plans(update.before, update.after, today, lang)
+        before, after = (for_audience(p, audience).plan for p in (update.before, update.after))
+        changes = diff_plans(before, after, today, lang)
         told = {c.path for c in changes}
         below = {p for t in told for p in _prefixes(t)}
-        changes += [_change(s, lang) for s in update.sets if not _covered(s.path, told, below)]
+        shown = [s for s in update.sets if _visible(s, audience)]
+        withheld += len(update.sets) - len(shown)
+        changes += [_change(s, lang) for s in shown if not _covered(s.path, told, below)]
         diffs.append(AccountDiff(update.ident, update.after.account.name, update.file, changes))
-    return diffs
+    return diffs, withheld
+
+
+def _visible(s: Set, audience: Audience) -> bool:
+    """Whether a value set may be told to the audience: its item is visible and its column is in its workbook.
+
+    A partner is told nothing beyond diff's changes of the partner edition (items are renumbered there).
+    """
+    if audience == "private":
+        return True
+    if s.private or audience == "external" or s.sheet is None:
+        return False
+    return s.added or s.key in {c.path for c in columns_for(s.sheet, audience)}
 
 
 def _prefixes(path: str) -> list[str]:

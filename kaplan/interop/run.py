@@ -106,12 +106,17 @@ def read_import(
         if not path.exists():
             raise UsageError(f"no such file: {name}", "files")
         if path.is_dir():
-            tables += [t for p in sorted(path.glob("*.csv")) for t in read_tables(p, str(p))]
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                raise UsageError(
+                    f"{name} is a folder with no .csv file: name the workbook or the CSVs", "files"
+                )
+            tables += [t for p in found for t in read_tables(p, str(p))]
         else:
             tables += read_tables(path, name)
     cache: dict[Path, LoadedPlan] = {}
     edits = _edits(tables, source, account, workspace, result.problems, today, cache)
-    result.rows = len(edits)
+    result.rows = sum(len(t.data()) for t in tables)  # every row read, usable or not
     folder = workspace.repository_folder("plans")
     shown = workspace.config.plans
     result.updates = plan_updates(edits, folder, shown, tuple(RULES), result.problems, cache)

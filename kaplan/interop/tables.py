@@ -40,12 +40,15 @@ class Table:
     name: str  # the workbook tab, or the CSV file's stem
     rows: list[list[Any]] = field(default_factory=list)
     header_row: int = 0  # index into rows of the header (CRM reports may have a title above it)
+    _header: tuple[int, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def header(self) -> list[str]:
-        return (
-            [str(h).strip() if h is not None else "" for h in self.rows[self.header_row]] if self.rows else []
-        )
+        """The header's names, stripped (read once per header row: a CRM reader asks for it per cell)."""
+        if self._header is None or self._header[0] != self.header_row:
+            row = self.rows[self.header_row] if self.rows else []
+            self._header = (self.header_row, [str(h).strip() if h is not None else "" for h in row])
+        return self._header[1]
 
     def data(self) -> list[tuple[int, list[Any]]]:
         """The rows below the header as (spreadsheet row number, cells), blank rows left out."""

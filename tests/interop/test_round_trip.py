@@ -273,3 +273,37 @@ def test_a_workbook_is_a_zip_with_fixed_times(examples: Path) -> None:
         if line.startswith("  reviewed:")
     )
     assert core.count(f">{reviewed}T00:00:00Z<") == 2, core
+
+
+def test_what_an_import_tells_goes_through_the_audience_filter(examples: Path) -> None:
+    """A private workbook may set personal and private values; the report tells kaplan.yaml's audience only."""
+    assert run("export", "--audience", "private", "--out", "p.xlsx").exit_code == 0
+    book = load_workbook(examples / "p.xlsx")
+    people = book["people"]
+    header = [c.value for c in people[1]]
+    people.cell(2, header.index("personal.family") + 1).value = "ZQFAMILYQZ"
+    people.cell(2, header.index("title") + 1).value = "ZQTITLEQZ"
+    hidden = [None] * len(header)
+    hidden[0], hidden[header.index("id")], hidden[header.index("name")] = (
+        "anshan-special-steel",
+        "zq-p",
+        "ZQHIDDENQZ",
+    )
+    hidden[header.index("private")] = True
+    people.append(hidden)
+    book.save(examples / "p.xlsx")
+
+    code, output = import_("p.xlsx", "--dry-run")
+    assert code == 0, output
+    assert "ZQTITLEQZ" in output  # the internal audience may see a title
+    assert "ZQFAMILYQZ" not in output
+    assert "ZQHIDDENQZ" not in output
+    assert "2 more value(s) set that the internal audience may not see" in output
+    (examples / "kaplan.yaml").write_text("audience: private\n", encoding="utf-8")
+    code, output = import_("p.xlsx")
+    assert code == 0, output
+    assert "ZQFAMILYQZ" in output
+    assert "ZQHIDDENQZ" in output
+    text = (examples / "plans" / "anshan-special-steel.yaml").read_text(encoding="utf-8")
+    assert "family: ZQFAMILYQZ" in text
+    assert "  - id: zq-p\n    name: ZQHIDDENQZ\n" in text

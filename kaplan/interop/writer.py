@@ -1,7 +1,9 @@
-"""New list items written straight into a plan's text, after the list's last item.
+"""Writing into a plan's text: values in place through ruamel.yaml, new list items spliced in as text.
 
-An import of a CRM report appends thousands of people: ruamel.yaml, which writes a whole document
-in pure Python, takes about a millisecond a line for it. New items need no round trip (nothing of
+ruamel.yaml keeps comments, key order and quoting of what it reads, so a value set in place changes
+its own line only. New items are written otherwise: an import of a CRM report appends thousands of
+people, and ruamel.yaml, which writes a whole document in pure Python, takes about a millisecond a
+line for them. New items need no round trip (nothing of
 theirs was there to keep), so they are written by libyaml (PyYAML's C emitter) in the file's own
 layout and spliced in as text; ruamel.yaml keeps to the values that change in place. A list this
 cannot place (written in flow style, or in a layout other than kaplan's two) goes through ruamel.
@@ -16,6 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import yaml
+
+from kaplan.interop.columns import Path
 
 # The layouts spliced: kaplan's starters (dashes two in, `- ` then the keys) and PyYAML's (dashes flush).
 LAYOUTS = ((2, 4, 2), (2, 2, 0))
@@ -174,3 +178,83 @@ def _indented_lists(lines: list[str]) -> list[str]:
         if body.endswith(":"):
             pending = depth + (2 if body.startswith("- ") else 0)
     return out
+
+
+# --- values in place, through ruamel.yaml ------------------------------------------------------
+
+
+def round_trip(text: str, layout: tuple[int, int, int]) -> tuple[Any, Any]:
+    """A ruamel.yaml instance set to the file's layout, and the document."""
+    from ruamel.yaml import YAML  # only an import pays for ruamel
+
+    mapping, sequence, offset = layout
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1 << 16  # never fold a long line that was not folded
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    # One value set in two places (a date) must be written twice, never as an anchor and alias.
+    yaml.representer.ignore_aliases = lambda _data: True
+    return yaml, yaml.load(text)
+
+
+def _last_comment(node: Any) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment after a node's last line: (container, key, slot)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or not node:
+        return None
+    key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+    inner = _last_comment(node[key])
+    return inner or (node, key, 2 if isinstance(node, CommentedMap) else 0)
+
+
+def move_trailing(previous: Any, new: Any) -> None:
+    """Blank lines and comments after a list's last item belong after the list: keep them there."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    source, target = _last_comment(previous), _last_comment(new)
+    if source is None or target is None:
+        return
+    holder, key, slot = source
+    entry = holder.ca.items.get(key)
+    token = entry[slot] if entry else None
+    if token is None or "\n" not in token.value[:-1]:
+        return
+    text = token.value
+    inline, rest = text[: text.index("\n") + 1], text[text.index("\n") + 1 :]
+    if inline.strip():
+        token.value = inline  # a comment on the item's own last line stays with it
+    else:
+        entry[slot], rest = None, text
+    new_holder, new_key, new_slot = target
+    slots = new_holder.ca.items.setdefault(new_key, [None, None, None, None])
+    slots[new_slot] = CommentToken(rest, CommentMark(0), None)
+
+
+def set_value(node: Any, path: Path, value: Any) -> None:
+    """Set a value in the ruamel document, making the mappings on the way; money may be a bare number."""
+    from ruamel.yaml.comments import CommentedMap
+
+    for i, key in enumerate(path[:-1]):
+        child = node.get(key)
+        if path[i + 1 :] == ("amount",) and (child is None or not hasattr(child, "keys")):
+            node[key] = yaml_value(value)  # money written as a bare number stays one
+            return
+        if child is None:
+            child = node[key] = CommentedMap()
+        elif not hasattr(child, "keys"):  # a bare amount that now gets a currency
+            child = node[key] = CommentedMap([("amount", child)])
+        node = child
+    node[path[-1]] = yaml_value(value)
+
+
+def yaml_value(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if isinstance(value, list):
+        return CommentedSeq(yaml_value(v) for v in value)
+    if isinstance(value, str) and "\n" in value and literal_safe(value):
+        return LiteralScalarString(value)
+    return value
